@@ -1,0 +1,76 @@
+/**
+ * The policy of one target as the rest of Runway sees it: runway.yaml's target with every default applied, durations in
+ * milliseconds, the strategy as a tagged union, and the identity fields filled in.
+ */
+import type { AnalysisSpec, ApprovalSpec, MatchSpec, SmokeSpec, TargetSpec } from './schema.js';
+
+/** `service.environment`, e.g. `checkout.production`. The id of the target's Firestore document too. */
+export type TargetId = string;
+
+/** One canary step: a weight held for a bake time, then judged. */
+export interface CanaryStep {
+  /** Percent of traffic on the candidate, 1–100. */
+  readonly weight: number;
+  /** Milliseconds. */
+  readonly bakeMs: number;
+}
+
+/** How traffic moves to the candidate. */
+export type StrategyPolicy =
+  | { readonly kind: 'canary'; readonly steps: readonly CanaryStep[] }
+  | { readonly kind: 'blueGreen' }
+  | { readonly kind: 'immediate' };
+
+/** Everything Runway needs to know to run rollouts of one target. Plain data: it is stored on each rollout as a snapshot. */
+export interface TargetPolicy {
+  readonly id: TargetId;
+  /** The key under `targets:` (usually the service's name). */
+  readonly serviceKey: string;
+  readonly environment: string;
+  readonly project: string;
+  readonly region: string;
+  /** Cloud Run service name. */
+  readonly service: string;
+  readonly strategy: StrategyPolicy;
+  readonly smoke: SmokeSpec;
+  readonly analysis: AnalysisSpec;
+  readonly approval: ApprovalSpec;
+  readonly rollback: { readonly alertPolicies: readonly string[]; readonly guardWindowMs: number };
+  readonly notifications: TargetSpec['notifications'];
+  /** Undefined means the default rule: `_SERVICE_NAME` (and `_DEPLOY_REGION` when set) name this target. */
+  readonly match: MatchSpec | undefined;
+  readonly onNewBuild: 'queue' | 'supersede';
+}
+
+/** The identity of a target: `service.environment`. */
+export function targetIdOf(serviceKey: string, environment: string): TargetId {
+  return `${serviceKey}.${environment}`;
+}
+
+/** Turns a validated target of runway.yaml into its policy. */
+export function toTargetPolicy(serviceKey: string, environment: string, spec: TargetSpec): TargetPolicy {
+  return {
+    id: targetIdOf(serviceKey, environment),
+    serviceKey,
+    environment,
+    project: spec.project,
+    region: spec.region,
+    service: spec.service ?? serviceKey,
+    strategy: toStrategyPolicy(spec.strategy),
+    smoke: spec.smoke,
+    analysis: spec.analysis,
+    approval: spec.approval,
+    rollback: { alertPolicies: spec.rollback.alertPolicies, guardWindowMs: spec.rollback.guardWindow },
+    notifications: spec.notifications,
+    match: spec.match,
+    onNewBuild: spec.onNewBuild,
+  };
+}
+
+function toStrategyPolicy(strategy: TargetSpec['strategy']): StrategyPolicy {
+  if (strategy.canary) {
+    return { kind: 'canary', steps: strategy.canary.steps.map((s) => ({ weight: s.weight, bakeMs: s.bake })) };
+  }
+  if (strategy.blueGreen) return { kind: 'blueGreen' };
+  return { kind: 'immediate' };
+}

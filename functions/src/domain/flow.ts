@@ -1,0 +1,180 @@
+/**
+ * Moving a rollout forward: deploy → smoke checks → [approval] → canary steps (traffic, bake, analysis) → [approval] →
+ * promotion → guard window → success. Each function takes the rollout as it is now and records the next phase, the effect
+ * that gets it there and what the rollout waits for.
+ */
+import type { ApprovalState, ActiveRollout } from './rollout.js';
+import { splitOf, type ServiceRef } from './effects.js';
+import type { Transition } from './transition.js';
+import type { TargetPolicy } from './config/policy.js';
+import { finishAndStartNext } from './stopping.js';
+
+/** The Cloud Run service of a rollout's target. */
+export function serviceOf(policy: TargetPolicy): ServiceRef {
+  return { project: policy.project, region: policy.region, service: policy.service };
+}
+
+/** The revision tag that gives a candidate its own URL. */
+export const CANDIDATE_TAG = 'candidate';
+
+/** Makes a queued rollout the active one and deploys its candidate at 0% traffic. */
+export function startDeploy(t: Transition, r: ActiveRollout): void {
+  const effectId = t.emit({
+    type: 'cloudRun.deployCandidate',
+    rolloutId: r.id,
+    service: serviceOf(r.policy),
+    image: r.build.image,
+    tag: CANDIDATE_TAG,
+  });
+  t.put({ ...r, phase: 'deploying', waitingFor: { kind: 'deploy', effectId } }, 'active');
+}
+
+/** After the candidate exists: smoke checks if there are any, else on to the first traffic. */
+export function afterDeploy(t: Transition, r: ActiveRollout): void {
+  if (r.policy.smoke.checks.length === 0) return afterVerify(t, r);
+  const effectId = t.emit({ type: 'smoke.run', rolloutId: r.id, url: r.candidate?.url ?? null, smoke: r.policy.smoke });
+  t.put({ ...r, phase: 'verifying', waitingFor: { kind: 'smoke', effectId } });
+}
+
+/**
+ * After verification: the approval gate if it comes before traffic, else the first traffic. Blue-green and immediate
+ * rollouts, and a first-ever deploy with no stable revision, have one switch only, so a gate always sits before it.
+ */
+export function afterVerify(t: Transition, r: ActiveRollout): void {
+  const { approval, strategy } = r.policy;
+  const singleSwitch = strategy.kind !== 'canary' || r.stableRevision === null;
+  if (approval.required && (approval.stage === 'beforeFirstTraffic' || singleSwitch)) {
+    return requestApproval(t, r, singleSwitch ? 'beforePromotion' : 'beforeFirstTraffic');
+  }
+  return firstTraffic(t, r);
+}
+
+/** After approval was given (by a person, or by policy on timeout). */
+export function afterApproval(t: Transition, r: ActiveRollout, approval: ApprovalState): void {
+  const approved = { ...r, approval };
+  return approval.stage === 'beforeFirstTraffic' ? firstTraffic(t, approved) : promote(t, approved);
+}
+
+function firstTraffic(t: Transition, r: ActiveRollout): void {
+  if (r.policy.strategy.kind === 'canary' && r.stableRevision !== null) return enterStep(t, r, 0);
+  return promote(t, r);
+}
+
+/** Opens an approval gate; the timeout is a timer. */
+export function requestApproval(t: Transition, r: ActiveRollout, stage: ApprovalState['stage']): void {
+  const deadlineAt = t.now + r.policy.approval.timeout;
+  const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'approval', dueAt: deadlineAt });
+  t.put({
+    ...r,
+    phase: 'awaiting_approval',
+    approval: { stage, requestedAt: t.now, deadlineAt, decision: null },
+    pause: null,
+    waitingFor: { kind: 'timer', timerId, purpose: 'approval' },
+  });
+}
+
+/** Starts canary step `step`: asks Cloud Run for its weight. */
+export function enterStep(t: Transition, r: ActiveRollout, step: number): void {
+  const weight = canaryWeight(r, step);
+  const effectId = t.emit({
+    type: 'cloudRun.setTraffic',
+    rolloutId: r.id,
+    service: serviceOf(r.policy),
+    split: splitOf(r.stableRevision, r.candidate?.revision ?? null, weight),
+    purpose: 'step',
+  });
+  t.put({
+    ...r,
+    phase: 'progressing',
+    step,
+    stepStartedAt: null,
+    extensions: 0,
+    pause: null,
+    traffic: { ...r.traffic, pending: { effectId, candidatePercent: weight } },
+    waitingFor: { kind: 'traffic', effectId },
+  });
+}
+
+/** The step's traffic is live: bake it. */
+export function startBake(t: Transition, r: ActiveRollout): void {
+  const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'bake', dueAt: t.now + bakeOf(r) });
+  t.put({ ...r, stepStartedAt: r.stepStartedAt ?? t.now, waitingFor: { kind: 'timer', timerId, purpose: 'bake' } });
+}
+
+/** The bake is over: measure the step's window. */
+export function startAnalysis(t: Transition, r: ActiveRollout): void {
+  const effectId = t.emit({
+    type: 'analysis.run',
+    rolloutId: r.id,
+    service: serviceOf(r.policy),
+    candidateRevision: r.candidate?.revision ?? '',
+    stableRevision: r.stableRevision,
+    windowStart: r.stepStartedAt ?? t.now,
+    windowEnd: t.now,
+  });
+  t.put({ ...r, waitingFor: { kind: 'analysis', effectId } });
+}
+
+/** The step passed: the next step, or the gate before promotion, or promotion. */
+export function afterStepPassed(t: Transition, r: ActiveRollout): void {
+  const steps = r.policy.strategy.kind === 'canary' ? r.policy.strategy.steps : [];
+  if (r.step + 1 < steps.length) return enterStep(t, r, r.step + 1);
+  return promoteOrAskFirst(t, r);
+}
+
+/** Promotion, behind the approval gate when policy puts one before it and it was not passed yet. */
+export function promoteOrAskFirst(t: Transition, r: ActiveRollout): void {
+  const { approval } = r.policy;
+  const approved = r.approval?.stage === 'beforePromotion' && r.approval.decision?.approved === true;
+  if (approval.required && approval.stage === 'beforePromotion' && !approved) {
+    return requestApproval(t, r, 'beforePromotion');
+  }
+  return promote(t, r);
+}
+
+/** Sends 100% to the candidate (unless it already has it), then the guard window. */
+export function promote(t: Transition, r: ActiveRollout): void {
+  if (r.traffic.candidatePercent === 100 && r.traffic.pending === null) {
+    return startGuard(t, { ...r, phase: 'promoted', pause: null });
+  }
+  const effectId = t.emit({
+    type: 'cloudRun.setTraffic',
+    rolloutId: r.id,
+    service: serviceOf(r.policy),
+    split: splitOf(r.stableRevision, r.candidate?.revision ?? null, 100),
+    purpose: 'promote',
+  });
+  t.put({
+    ...r,
+    phase: 'promoted',
+    pause: null,
+    traffic: { ...r.traffic, pending: { effectId, candidatePercent: 100 } },
+    waitingFor: { kind: 'traffic', effectId },
+  });
+}
+
+/** 100% is confirmed: the guard window, during which an alert still rolls back; or success at once if it is zero. */
+export function startGuard(t: Transition, r: ActiveRollout): void {
+  const promoted = { ...r, promotedAt: r.promotedAt ?? t.now };
+  const guardMs = r.policy.rollback.guardWindowMs;
+  if (guardMs === 0) return succeed(t, promoted);
+  const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'guard', dueAt: t.now + guardMs });
+  t.put({ ...promoted, waitingFor: { kind: 'timer', timerId, purpose: 'guard' } });
+}
+
+/** The candidate becomes the target's stable revision. */
+export function succeed(t: Transition, r: ActiveRollout, reason = 'promoted; guard window passed'): void {
+  if (r.candidate) {
+    t.patchTarget({ stable: { revision: r.candidate.revision, image: r.build.image, rolloutId: r.id, since: t.now } });
+  }
+  finishAndStartNext(t, { ...r, phase: 'succeeded', ending: { cause: 'promoted', reason, actor: { kind: 'system', id: 'runway' }, at: t.now } });
+}
+
+/** The weight of canary step `step` (100 for strategies without steps). */
+export function canaryWeight(r: ActiveRollout, step: number): number {
+  return r.policy.strategy.kind === 'canary' ? (r.policy.strategy.steps[step]?.weight ?? 100) : 100;
+}
+
+function bakeOf(r: ActiveRollout): number {
+  return r.policy.strategy.kind === 'canary' ? (r.policy.strategy.steps[r.step]?.bakeMs ?? 0) : 0;
+}

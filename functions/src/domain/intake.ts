@@ -1,0 +1,143 @@
+/**
+ * Target-level events: builds arriving (a new rollout starts, queues, or supersedes the active one) and Cloud Monitoring
+ * alerts (an open incident rolls the target's rollouts back).
+ */
+import type { AlertClosed, AlertOpened, BuildFailed, BuildSucceeded } from './events.js';
+import type { Outcome } from './decision.js';
+import { SYSTEM } from './actor.js';
+import { RECENT_BUILDS_KEPT, rolloutIdOf, type ActiveRollout, type BuildRecord, type Ending } from './rollout.js';
+import type { Transition } from './transition.js';
+import type { TargetPolicy } from './config/policy.js';
+import { startGuard, succeed } from './flow.js';
+import { startNext, stop } from './stopping.js';
+
+const applied = (message: string): Outcome => ({ status: 'applied', message });
+
+/** A build's image is ready: a new rollout, started now or queued behind the active one. */
+export function onBuildSucceeded(t: Transition, e: BuildSucceeded): Outcome {
+  const policy = t.policy;
+  if (!policy) return { status: 'refused', message: `target ${e.targetId} is not in runway.yaml` };
+  const id = rolloutIdOf(e.targetId, e.build.buildId);
+  if (t.placeOf(id)) return { status: 'ignored', message: `rollout ${id} is already running` };
+  if (t.state.recentBuilds.some((b) => b.buildId === e.build.buildId && b.rolloutId !== null)) {
+    return { status: 'ignored', message: `build ${e.build.buildId} was already rolled out to ${e.targetId}` };
+  }
+
+  const rollout = newRollout(id, e, policy, t.now);
+  record(t, { ...buildRecordOf(e, 'SUCCESS', t.now), rolloutId: id });
+  const { active } = t.state;
+  const superseded: Ending = { cause: 'superseded', reason: `replaced by build ${e.build.buildId}`, actor: SYSTEM, at: t.now };
+
+  // Only the newest build waits: older queued ones would deploy something already out of date.
+  for (const older of t.state.queue) t.finish({ ...older, phase: 'superseded', ending: superseded });
+  t.put(rollout, 'queue');
+
+  if (active === null) {
+    startNext(t);
+    return applied(t.state.halted ? `rollout ${id} queued: the target is halted (${t.state.halted.reason})` : `rollout ${id} started`);
+  }
+  if (policy.onNewBuild === 'supersede') supersede(t, active, superseded);
+  return applied(`rollout ${id} queued behind ${active.id}`);
+}
+
+/**
+ * Makes way for a newer build. A promoted rollout is already serving everyone and is never undone for this: its guard
+ * window just ends early. A rollout already rolling back finishes doing so.
+ */
+function supersede(t: Transition, active: ActiveRollout, ending: Ending): void {
+  if (active.phase === 'rolling_back') return;
+  if (active.phase === 'promoted') {
+    if (active.traffic.candidatePercent === 100 && active.traffic.pending === null) {
+      succeed(t, active, 'promoted; guard window ended early by a newer build');
+    }
+    return;
+  }
+  stop(t, active, ending, 'superseded');
+}
+
+/** Exported for flow: after promotion traffic is confirmed with a newer build waiting under `supersede`. */
+export function guardOrMakeWay(t: Transition, r: ActiveRollout): void {
+  if (t.state.queue.length > 0 && r.policy.onNewBuild === 'supersede') {
+    return succeed(t, { ...r, promotedAt: t.now }, 'promoted; guard window ended early by a newer build');
+  }
+  startGuard(t, r);
+}
+
+/** A build failed: recorded in the target's history and announced. */
+export function onBuildFailed(t: Transition, e: BuildFailed): Outcome {
+  if (!t.policy) return { status: 'refused', message: `target ${e.targetId} is not in runway.yaml` };
+  record(t, buildRecordOf(e, e.status, t.now));
+  const text = `${e.targetId}: build ${e.build.buildId} ended ${e.status}${e.build.logUrl ? ` (${e.build.logUrl})` : ''}`;
+  t.emit({ type: 'notify', rolloutId: null, severity: 'warning', topic: 'build.failed', text });
+  t.emit({
+    type: 'events.publish',
+    rolloutId: null,
+    eventType: 'runway.build.failed',
+    data: { targetId: e.targetId, buildId: e.build.buildId, status: e.status, logUrl: e.build.logUrl },
+  });
+  return applied(`build ${e.build.buildId} recorded as ${e.status}`);
+}
+
+/** An open incident rolls back the active rollout from any phase, and drops the queued ones. */
+export function onAlertOpened(t: Transition, e: AlertOpened): Outcome {
+  const ending: Ending = { cause: 'alert', reason: `alert "${e.policy}": ${e.summary}`, actor: SYSTEM, at: t.now };
+  const { active, queue } = t.state;
+  for (const queued of queue) t.finish({ ...queued, phase: 'aborted', ending });
+  if (active && active.phase !== 'rolling_back') {
+    stop(t, active, ending, 'rolled_back');
+    return applied(`incident ${e.incidentId} rolls back ${active.id}`);
+  }
+  if (active || queue.length > 0) return applied(`incident ${e.incidentId}: queued rollouts dropped`);
+  t.emit({ type: 'notify', rolloutId: null, severity: 'warning', topic: 'alert.opened', text: `${e.targetId}: ${ending.reason}` });
+  return applied(`incident ${e.incidentId} noted: no rollout to roll back`);
+}
+
+/** A closed incident changes nothing; the engine's log records it. */
+export function onAlertClosed(e: AlertClosed): Outcome {
+  return { status: 'ignored', message: `incident ${e.incidentId} closed` };
+}
+
+function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: number): ActiveRollout {
+  return {
+    id,
+    targetId: e.targetId,
+    phase: 'queued',
+    build: e.build,
+    policy,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    candidate: null,
+    stableRevision: null,
+    traffic: { candidatePercent: 0, pending: null },
+    step: -1,
+    stepStartedAt: null,
+    extensions: 0,
+    waitingFor: null,
+    approval: null,
+    pause: null,
+    smoke: null,
+    verdicts: [],
+    promotedAt: null,
+    ending: null,
+    rollbackEndsAs: null,
+  };
+}
+
+function buildRecordOf(e: BuildSucceeded | BuildFailed, status: BuildRecord['status'], now: number): BuildRecord {
+  return {
+    buildId: e.build.buildId,
+    status,
+    image: e.build.image || null,
+    commitSha: e.build.commitSha,
+    branch: e.build.branch,
+    logUrl: e.build.logUrl,
+    rolloutId: null,
+    at: e.build.finishedAt ?? now,
+  };
+}
+
+function record(t: Transition, build: BuildRecord): void {
+  const rest = t.state.recentBuilds.filter((b) => b.buildId !== build.buildId);
+  t.patchTarget({ recentBuilds: [build, ...rest].slice(0, RECENT_BUILDS_KEPT) });
+}

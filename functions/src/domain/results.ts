@@ -1,0 +1,178 @@
+/**
+ * Results of effects and timers. A result counts only if the rollout is waiting for exactly that effect or timer;
+ * anything else is stale (the rollout moved on, e.g. it was paused or rolled back meanwhile) and changes nothing.
+ * Traffic confirmations are the exception: they always update what Runway knows about the split.
+ */
+import type {
+  AnalysisCompleted,
+  DeployFailed,
+  RevisionReady,
+  SmokeFailed,
+  SmokePassed,
+  TimerElapsed,
+  TrafficApplied,
+  TrafficFailed,
+} from './events.js';
+import type { Outcome } from './decision.js';
+import { SYSTEM } from './actor.js';
+import type { ActiveRollout, Ending, EndCause } from './rollout.js';
+import type { Transition } from './transition.js';
+import { judge } from './judge.js';
+import { assertNever } from './phase.js';
+import {
+  afterApproval,
+  afterDeploy,
+  afterStepPassed,
+  afterVerify,
+  startAnalysis,
+  startBake,
+  succeed,
+} from './flow.js';
+import { guardOrMakeWay } from './intake.js';
+import { failAndHalt, finishAndStartNext, stop } from './stopping.js';
+
+const applied = (message: string): Outcome => ({ status: 'applied', message });
+const stale = (r: ActiveRollout, what: string): Outcome => ({
+  status: 'ignored',
+  message: `stale ${what} for ${r.id}: it is ${r.phase} and waits for ${r.waitingFor?.kind ?? 'nothing'}`,
+});
+
+function systemEnding(t: Transition, cause: EndCause, reason: string): Ending {
+  return { cause, reason, actor: SYSTEM, at: t.now };
+}
+
+export function onRevisionReady(t: Transition, r: ActiveRollout, e: RevisionReady): Outcome {
+  if (r.waitingFor?.kind !== 'deploy' || r.waitingFor.effectId !== e.effectId) return stale(r, 'revision');
+  const stableRevision = e.stableRevision ?? t.state.stable?.revision ?? null;
+  const ready: ActiveRollout = { ...r, candidate: { revision: e.revision, url: e.url }, stableRevision, waitingFor: null };
+  if (e.revision === stableRevision) {
+    // Cloud Run made no new revision (the template did not change): what was asked for already serves everyone.
+    succeed(t, ready, `revision ${e.revision} already serves 100%`);
+    return applied(`${r.id}: revision ${e.revision} is already the stable revision`);
+  }
+  afterDeploy(t, ready);
+  return applied(`${r.id}: candidate ${e.revision} ready`);
+}
+
+export function onDeployFailed(t: Transition, r: ActiveRollout, e: DeployFailed): Outcome {
+  if (r.waitingFor?.kind !== 'deploy' || r.waitingFor.effectId !== e.effectId) return stale(r, 'deploy failure');
+  stop(t, r, systemEnding(t, 'deploy_failed', `deploy failed: ${e.reason}`), 'rolled_back');
+  return applied(`${r.id}: deploy failed`);
+}
+
+export function onSmokeResult(t: Transition, r: ActiveRollout, e: SmokePassed | SmokeFailed): Outcome {
+  if (r.waitingFor?.kind !== 'smoke' || r.waitingFor.effectId !== e.effectId) return stale(r, 'smoke result');
+  const checked = { ...r, smoke: e.results, waitingFor: null };
+  if (e.type === 'smoke.failed') {
+    stop(t, checked, systemEnding(t, 'smoke_failed', `smoke check failed: ${e.reason}`), 'rolled_back');
+    return applied(`${r.id}: smoke checks failed`);
+  }
+  afterVerify(t, checked);
+  return applied(`${r.id}: smoke checks passed`);
+}
+
+export function onTrafficApplied(t: Transition, r: ActiveRollout, e: TrafficApplied): Outcome {
+  const pending = r.traffic.pending;
+  if (pending?.effectId !== e.effectId) return stale(r, 'traffic confirmation');
+  const confirmed: ActiveRollout = { ...r, traffic: { candidatePercent: pending.candidatePercent, pending: null } };
+  if (r.waitingFor?.kind !== 'traffic' || r.waitingFor.effectId !== e.effectId) {
+    t.put(confirmed); // e.g. confirmed while paused: remember the split, nothing else
+    return applied(`${r.id}: ${pending.candidatePercent}% on the candidate confirmed`);
+  }
+  const next = { ...confirmed, waitingFor: null };
+  switch (r.phase) {
+    case 'progressing':
+      startBake(t, next);
+      break;
+    case 'promoted':
+      guardOrMakeWay(t, next);
+      break;
+    case 'rolling_back':
+      finishAndStartNext(t, { ...next, phase: r.rollbackEndsAs ?? 'rolled_back' });
+      break;
+    case 'queued':
+    case 'deploying':
+    case 'verifying':
+    case 'awaiting_approval':
+    case 'paused':
+      t.put(next);
+      break;
+    default:
+      return assertNever(r.phase, 'phase');
+  }
+  return applied(`${r.id}: ${pending.candidatePercent}% on the candidate`);
+}
+
+export function onTrafficFailed(t: Transition, r: ActiveRollout, e: TrafficFailed): Outcome {
+  if (r.traffic.pending?.effectId !== e.effectId) return stale(r, 'traffic failure');
+  const cleared: ActiveRollout = { ...r, traffic: { ...r.traffic, pending: null }, waitingFor: null };
+  if (r.phase === 'rolling_back') {
+    failAndHalt(t, cleared, { ...(r.ending ?? systemEnding(t, 'traffic_failed', '')), reason: `rollback failed: ${e.reason}` });
+    return applied(`${r.id}: rollback FAILED`);
+  }
+  stop(t, cleared, systemEnding(t, 'traffic_failed', `traffic change failed: ${e.reason}`), 'rolled_back');
+  return applied(`${r.id}: traffic change failed; rolling back`);
+}
+
+export function onTimerElapsed(t: Transition, r: ActiveRollout, e: TimerElapsed): Outcome {
+  const wait = r.waitingFor;
+  if (wait?.kind !== 'timer' || wait.timerId !== e.timerId) return stale(r, 'timer');
+  const next = { ...r, waitingFor: null };
+  switch (wait.purpose) {
+    case 'bake':
+      startAnalysis(t, next);
+      return applied(`${r.id}: step ${r.step + 1} baked; analysing`);
+    case 'guard':
+      succeed(t, next);
+      return applied(`${r.id}: guard window passed`);
+    case 'approval':
+      return onApprovalTimeout(t, next);
+    default:
+      return assertNever(wait.purpose, 'timer purpose');
+  }
+}
+
+function onApprovalTimeout(t: Transition, r: ActiveRollout): Outcome {
+  const gate = r.approval;
+  if (!gate) return stale(r, 'approval timer');
+  if (r.policy.approval.onTimeout === 'proceed') {
+    afterApproval(t, r, { ...gate, decision: { approved: true, actor: SYSTEM, at: t.now, reason: 'approval timed out; policy proceeds' } });
+    return applied(`${r.id}: approval timed out; proceeding per policy`);
+  }
+  const decided = { ...r, approval: { ...gate, decision: { approved: false, actor: SYSTEM, at: t.now, reason: 'approval timed out' } } };
+  stop(t, decided, systemEnding(t, 'approval_timeout', 'nobody approved in time'), 'rejected');
+  return applied(`${r.id}: approval timed out; rejected`);
+}
+
+export function onAnalysisCompleted(t: Transition, r: ActiveRollout, e: AnalysisCompleted): Outcome {
+  if (r.waitingFor?.kind !== 'analysis' || r.waitingFor.effectId !== e.effectId) return stale(r, 'analysis');
+  const verdict = judge(e.metrics, r.policy.analysis, r.step, t.now);
+  const judged: ActiveRollout = { ...r, verdicts: [...r.verdicts, verdict], waitingFor: null };
+  switch (verdict.result) {
+    case 'pass':
+      afterStepPassed(t, judged);
+      return applied(`${r.id}: step ${r.step + 1} passed: ${verdict.reason}`);
+    case 'fail':
+      stop(t, judged, systemEnding(t, 'analysis_failed', `analysis failed: ${verdict.reason}`), 'rolled_back');
+      return applied(`${r.id}: analysis failed: ${verdict.reason}`);
+    case 'inconclusive':
+      return onInconclusive(t, judged, verdict.reason);
+    default:
+      return assertNever(verdict.result, 'verdict');
+  }
+}
+
+/** Too little evidence: bake longer, up to the limit; then hold for a person or fail, per policy. */
+function onInconclusive(t: Transition, r: ActiveRollout, reason: string): Outcome {
+  const { maxExtensions, then } = r.policy.analysis.inconclusive;
+  if (r.extensions < maxExtensions) {
+    startBake(t, { ...r, extensions: r.extensions + 1 });
+    return applied(`${r.id}: inconclusive (${reason}); bake extended (${r.extensions + 1}/${maxExtensions})`);
+  }
+  if (then === 'fail') {
+    stop(t, r, systemEnding(t, 'analysis_inconclusive', `analysis inconclusive: ${reason}`), 'rolled_back');
+    return applied(`${r.id}: still inconclusive after ${maxExtensions} extensions; rolling back`);
+  }
+  t.put({ ...r, phase: 'paused', pause: { actor: SYSTEM, reason: `analysis inconclusive: ${reason}`, at: t.now } });
+  return applied(`${r.id}: still inconclusive after ${maxExtensions} extensions; held for a person`);
+}

@@ -1,0 +1,188 @@
+/**
+ * The state Runway keeps: one {@link TargetState} per target (the unit of consistency: every event is applied to one
+ * target in one transaction), holding its active rollout and the queue behind it. Finished rollouts leave the target
+ * and live on as records of their own.
+ */
+import type { Actor } from './actor.js';
+import type { TargetId, TargetPolicy } from './config/policy.js';
+import type { ActivePhase, Phase } from './phase.js';
+import type { Verdict } from './judge.js';
+
+/** Milliseconds since the epoch. The domain never reads the clock: times come in with events. */
+export type Millis = number;
+
+/** What Runway knows about the build that produced a candidate. */
+export interface BuildInfo {
+  readonly buildId: string;
+  /** The Cloud Build project. */
+  readonly projectId: string;
+  /** The image to deploy, pinned by digest: `REPOSITORY@sha256:…`. */
+  readonly image: string;
+  readonly commitSha: string | null;
+  /** Source repository name, e.g. `github_acme_checkout` or `acme/checkout`. */
+  readonly repository: string | null;
+  readonly branch: string | null;
+  readonly tag: string | null;
+  readonly triggerId: string | null;
+  readonly triggerName: string | null;
+  readonly logUrl: string | null;
+  readonly createdAt: Millis | null;
+  readonly finishedAt: Millis | null;
+}
+
+/** Why a rollout ended (or is ending). */
+export type EndCause =
+  | 'promoted'
+  | 'deploy_failed'
+  | 'smoke_failed'
+  | 'analysis_failed'
+  | 'analysis_inconclusive'
+  | 'traffic_failed'
+  | 'alert'
+  | 'manual_rollback'
+  | 'aborted'
+  | 'rejected'
+  | 'approval_timeout'
+  | 'superseded'
+  | 'no_stable_revision';
+
+/** How and why a rollout ended, or is rolling back. */
+export interface Ending {
+  readonly cause: EndCause;
+  readonly reason: string;
+  readonly actor: Actor;
+  /** When the trigger was received. */
+  readonly at: Millis;
+}
+
+/** What the rollout is waiting for before it moves on. Results for anything else are stale and ignored. */
+export type Wait =
+  | { readonly kind: 'deploy'; readonly effectId: string }
+  | { readonly kind: 'smoke'; readonly effectId: string }
+  | { readonly kind: 'traffic'; readonly effectId: string }
+  | { readonly kind: 'analysis'; readonly effectId: string }
+  | { readonly kind: 'timer'; readonly timerId: string; readonly purpose: TimerPurpose };
+
+export type TimerPurpose = 'bake' | 'approval' | 'guard';
+
+/** The candidate's share of traffic: what Cloud Run confirmed, and what was last asked for and not yet confirmed. */
+export interface TrafficState {
+  /** Percent on the candidate, as last confirmed by Cloud Run. */
+  readonly candidatePercent: number;
+  /** A traffic change asked for and not yet confirmed. */
+  readonly pending: { readonly effectId: string; readonly candidatePercent: number } | null;
+}
+
+/** One smoke check's result. */
+export interface SmokeResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly latencyMs: number | null;
+  readonly attempts: number;
+  readonly error: string | null;
+}
+
+/** An approval gate that is open or was decided. */
+export interface ApprovalState {
+  readonly stage: 'beforeFirstTraffic' | 'beforePromotion';
+  readonly requestedAt: Millis;
+  readonly deadlineAt: Millis;
+  readonly decision: { readonly approved: boolean; readonly actor: Actor; readonly at: Millis; readonly reason: string | null } | null;
+}
+
+/** One rollout: a build's image on its way to one target. */
+export interface Rollout {
+  /** `${targetId}@${buildId}`: deterministic, so a duplicate build notification maps to the same rollout. */
+  readonly id: string;
+  readonly targetId: TargetId;
+  readonly phase: Phase;
+  readonly build: BuildInfo;
+  /** The target's policy when the rollout began; a config change never alters a rollout in flight. */
+  readonly policy: TargetPolicy;
+  readonly createdAt: Millis;
+  readonly updatedAt: Millis;
+  readonly finishedAt: Millis | null;
+  /** The candidate revision once Cloud Run created it, with its tag URL. */
+  readonly candidate: { readonly revision: string; readonly url: string | null } | null;
+  /** The revision that served 100% when the candidate was deployed; rollbacks return to it. */
+  readonly stableRevision: string | null;
+  readonly traffic: TrafficState;
+  /** Index of the current canary step; -1 before the first. */
+  readonly step: number;
+  /** When the current step's traffic was confirmed (start of its analysis window). */
+  readonly stepStartedAt: Millis | null;
+  /** How often the current step's bake was extended for lack of requests. */
+  readonly extensions: number;
+  readonly waitingFor: Wait | null;
+  readonly approval: ApprovalState | null;
+  readonly pause: { readonly actor: Actor; readonly reason: string; readonly at: Millis } | null;
+  readonly smoke: readonly SmokeResult[] | null;
+  /** Every analysis verdict, step by step. */
+  readonly verdicts: readonly Verdict[];
+  readonly promotedAt: Millis | null;
+  /** Set when it began to stop (rolling back) or ended. */
+  readonly ending: Ending | null;
+  /** While rolling back: the terminal phase it ends in once stable serves 100%. */
+  readonly rollbackEndsAs: 'rolled_back' | 'rejected' | 'superseded' | null;
+}
+
+/** An active rollout: one whose phase is not terminal. */
+export type ActiveRollout = Rollout & { readonly phase: ActivePhase };
+
+/** A build recorded on its target (failed builds too): the target's recent history. */
+export interface BuildRecord {
+  readonly buildId: string;
+  readonly status: 'SUCCESS' | 'FAILURE' | 'TIMEOUT' | 'INTERNAL_ERROR' | 'CANCELLED' | 'EXPIRED';
+  readonly image: string | null;
+  readonly commitSha: string | null;
+  readonly branch: string | null;
+  readonly logUrl: string | null;
+  readonly rolloutId: string | null;
+  readonly at: Millis;
+}
+
+/** How many builds a target remembers. */
+export const RECENT_BUILDS_KEPT = 20;
+
+/** One target: the unit every event is applied to. */
+export interface TargetState {
+  readonly id: TargetId;
+  /** Increases by one with every change; part of every effect id. */
+  readonly version: number;
+  /** The revision serving users when no rollout is active; null until Runway has seen the service. */
+  readonly stable: { readonly revision: string; readonly image: string | null; readonly rolloutId: string | null; readonly since: Millis } | null;
+  /** The one rollout allowed to move traffic, if any. */
+  readonly active: ActiveRollout | null;
+  /** Rollouts waiting for the active one to finish, oldest first. */
+  readonly queue: readonly ActiveRollout[];
+  /** Newest first, at most {@link RECENT_BUILDS_KEPT}. */
+  readonly recentBuilds: readonly BuildRecord[];
+  /**
+   * Set when a rollback could not be applied: the service's traffic is in a state Runway did not choose, so no queued
+   * rollout starts until a person has looked and sends `resume` to the failed rollout.
+   */
+  readonly halted: { readonly rolloutId: string; readonly reason: string; readonly at: Millis } | null;
+  readonly updatedAt: Millis;
+}
+
+/** A target Runway has not seen before. */
+export function emptyTarget(id: TargetId): TargetState {
+  return { id, version: 0, stable: null, active: null, queue: [], recentBuilds: [], halted: null, updatedAt: 0 };
+}
+
+/** The id of a rollout of `buildId` on `targetId`. */
+export function rolloutIdOf(targetId: TargetId, buildId: string): string {
+  return `${targetId}@${buildId}`;
+}
+
+/** The target a rollout id belongs to, or undefined if the text is not a rollout id. */
+export function targetIdOfRollout(rolloutId: string): TargetId | undefined {
+  const at = rolloutId.indexOf('@');
+  return at > 0 ? rolloutId.slice(0, at) : undefined;
+}
+
+/** True if user traffic may be on the candidate (confirmed, or asked for and not yet confirmed). */
+export function mayHaveUserTraffic(rollout: Rollout): boolean {
+  return rollout.traffic.candidatePercent > 0 || (rollout.traffic.pending?.candidatePercent ?? 0) > 0;
+}
