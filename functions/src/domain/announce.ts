@@ -79,7 +79,7 @@ function severityOf(r: Rollout): Severity {
 export function describe(r: Rollout): string {
   const what = r.build.commitSha ? r.build.commitSha.slice(0, 7) : r.build.image;
   const why = r.ending ? ` (${r.ending.reason})` : '';
-  return `${r.targetId}: ${what} ${PHASE_TEXT[r.phase]}${r.phase === 'progressing' ? ` at ${r.traffic.candidatePercent}%` : ''}${
+  return `${r.targetId}: ${what} ${PHASE_TEXT[r.phase]}${r.phase === 'progressing' ? ` to ${r.traffic.pending?.candidatePercent ?? r.traffic.candidatePercent}%` : ''}${
     r.phase === 'paused' && r.pause ? ` (${r.pause.reason})` : why
   }`;
 }

@@ -41,12 +41,18 @@ export function onCommand(t: Transition, r: ActiveRollout, e: Command, name: Com
   const reason = e.reason?.trim() ?? '';
   if (REASON_REQUIRED.has(name) && reason === '') return refused(`a reason is required to ${name}`);
   const by = `by ${describeActor(e.actor)}`;
-  const ending = (cause: Ending['cause']): Ending => ({ cause, reason: `${reason} (${by})`, actor: e.actor, at: t.now });
+  const ending = (cause: Ending['cause']): Ending => ({
+    cause,
+    reason: `${reason} (${by})`,
+    actor: e.actor,
+    at: t.now,
+  });
 
   switch (name) {
     case 'approve':
     case 'reject': {
-      if (r.phase !== 'awaiting_approval' || !r.approval) return refused(`nothing awaits approval: ${r.id} is ${r.phase}`);
+      if (r.phase !== 'awaiting_approval' || !r.approval)
+        return refused(`nothing awaits approval: ${r.id} is ${r.phase}`);
       const decision = { approved: name === 'approve', actor: e.actor, at: t.now, reason: reason || null };
       if (name === 'approve') {
         afterApproval(t, { ...r, waitingFor: null }, { ...r.approval, decision });

@@ -76,7 +76,11 @@ function apply(t: Transition, e: RunwayEvent): Outcome {
       const name = e.type.slice('command.'.length) as typeof e.type extends `command.${infer N}` ? N : never;
       if (name === 'resume' && t.state.halted?.rolloutId === e.rolloutId) return onResumeHalted(t, e);
       const found = findRollout(t.state, e.rolloutId);
-      if (!found) return { status: 'refused', message: `rollout ${e.rolloutId} is not active on ${t.state.id}: it has finished or never existed` };
+      if (!found)
+        return {
+          status: 'refused',
+          message: `rollout ${e.rolloutId} is not active on ${t.state.id}: it has finished or never existed`,
+        };
       return onCommand(t, found, e, name);
     }
     default:

@@ -84,7 +84,8 @@ export interface PublishEvent extends Base {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export type Effect = DeployCandidate | SetTraffic | RunSmokeChecks | RunAnalysis | ScheduleTimer | Notify | PublishEvent;
+export type Effect =
+  DeployCandidate | SetTraffic | RunSmokeChecks | RunAnalysis | ScheduleTimer | Notify | PublishEvent;
 export type EffectType = Effect['type'];
 
 /** The deterministic id of the `n`th effect decided at `version` of a target. */

@@ -3,7 +3,7 @@
  * promotion → guard window → success. Each function takes the rollout as it is now and records the next phase, the effect
  * that gets it there and what the rollout waits for.
  */
-import type { ApprovalState, ActiveRollout } from './rollout.js';
+import { requestTraffic, type ApprovalState, type ActiveRollout } from './rollout.js';
 import { splitOf, type ServiceRef } from './effects.js';
 import type { Transition } from './transition.js';
 import type { TargetPolicy } from './config/policy.js';
@@ -90,7 +90,7 @@ export function enterStep(t: Transition, r: ActiveRollout, step: number): void {
     stepStartedAt: null,
     extensions: 0,
     pause: null,
-    traffic: { ...r.traffic, pending: { effectId, candidatePercent: weight } },
+    traffic: requestTraffic(r.traffic, { effectId, candidatePercent: weight }),
     waitingFor: { kind: 'traffic', effectId },
   });
 }
@@ -148,7 +148,7 @@ export function promote(t: Transition, r: ActiveRollout): void {
     ...r,
     phase: 'promoted',
     pause: null,
-    traffic: { ...r.traffic, pending: { effectId, candidatePercent: 100 } },
+    traffic: requestTraffic(r.traffic, { effectId, candidatePercent: 100 }),
     waitingFor: { kind: 'traffic', effectId },
   });
 }
@@ -167,7 +167,11 @@ export function succeed(t: Transition, r: ActiveRollout, reason = 'promoted; gua
   if (r.candidate) {
     t.patchTarget({ stable: { revision: r.candidate.revision, image: r.build.image, rolloutId: r.id, since: t.now } });
   }
-  finishAndStartNext(t, { ...r, phase: 'succeeded', ending: { cause: 'promoted', reason, actor: { kind: 'system', id: 'runway' }, at: t.now } });
+  finishAndStartNext(t, {
+    ...r,
+    phase: 'succeeded',
+    ending: { cause: 'promoted', reason, actor: { kind: 'system', id: 'runway' }, at: t.now },
+  });
 }
 
 /** The weight of canary step `step` (100 for strategies without steps). */

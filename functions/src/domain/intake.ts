@@ -5,7 +5,14 @@
 import type { AlertClosed, AlertOpened, BuildFailed, BuildSucceeded } from './events.js';
 import type { Outcome } from './decision.js';
 import { SYSTEM } from './actor.js';
-import { RECENT_BUILDS_KEPT, rolloutIdOf, type ActiveRollout, type BuildRecord, type Ending } from './rollout.js';
+import {
+  NO_TRAFFIC,
+  RECENT_BUILDS_KEPT,
+  rolloutIdOf,
+  type ActiveRollout,
+  type BuildRecord,
+  type Ending,
+} from './rollout.js';
 import type { Transition } from './transition.js';
 import type { TargetPolicy } from './config/policy.js';
 import { startGuard, succeed } from './flow.js';
@@ -26,7 +33,12 @@ export function onBuildSucceeded(t: Transition, e: BuildSucceeded): Outcome {
   const rollout = newRollout(id, e, policy, t.now);
   record(t, { ...buildRecordOf(e, 'SUCCESS', t.now), rolloutId: id });
   const { active } = t.state;
-  const superseded: Ending = { cause: 'superseded', reason: `replaced by build ${e.build.buildId}`, actor: SYSTEM, at: t.now };
+  const superseded: Ending = {
+    cause: 'superseded',
+    reason: `replaced by build ${e.build.buildId}`,
+    actor: SYSTEM,
+    at: t.now,
+  };
 
   // Only the newest build waits: older queued ones would deploy something already out of date.
   for (const older of t.state.queue) t.finish({ ...older, phase: 'superseded', ending: superseded });
@@ -34,7 +46,11 @@ export function onBuildSucceeded(t: Transition, e: BuildSucceeded): Outcome {
 
   if (active === null) {
     startNext(t);
-    return applied(t.state.halted ? `rollout ${id} queued: the target is halted (${t.state.halted.reason})` : `rollout ${id} started`);
+    return applied(
+      t.state.halted
+        ? `rollout ${id} queued: the target is halted (${t.state.halted.reason})`
+        : `rollout ${id} started`,
+    );
   }
   if (policy.onNewBuild === 'supersede') supersede(t, active, superseded);
   return applied(`rollout ${id} queued behind ${active.id}`);
@@ -55,9 +71,12 @@ function supersede(t: Transition, active: ActiveRollout, ending: Ending): void {
   stop(t, active, ending, 'superseded');
 }
 
-/** Exported for flow: after promotion traffic is confirmed with a newer build waiting under `supersede`. */
+/**
+ * After promotion traffic is confirmed: the guard window, unless a newer build waits and the target's current policy
+ * (the one the newer build arrived under, as in {@link supersede}) says to make way.
+ */
 export function guardOrMakeWay(t: Transition, r: ActiveRollout): void {
-  if (t.state.queue.length > 0 && r.policy.onNewBuild === 'supersede') {
+  if (t.state.queue.length > 0 && t.policy?.onNewBuild === 'supersede') {
     return succeed(t, { ...r, promotedAt: t.now }, 'promoted; guard window ended early by a newer build');
   }
   startGuard(t, r);
@@ -87,8 +106,15 @@ export function onAlertOpened(t: Transition, e: AlertOpened): Outcome {
     stop(t, active, ending, 'rolled_back');
     return applied(`incident ${e.incidentId} rolls back ${active.id}`);
   }
-  if (active || queue.length > 0) return applied(`incident ${e.incidentId}: queued rollouts dropped`);
-  t.emit({ type: 'notify', rolloutId: null, severity: 'warning', topic: 'alert.opened', text: `${e.targetId}: ${ending.reason}` });
+  if (queue.length > 0) return applied(`incident ${e.incidentId}: ${queue.length} queued rollout(s) dropped`);
+  if (active) return { status: 'ignored', message: `incident ${e.incidentId}: ${active.id} is already rolling back` };
+  t.emit({
+    type: 'notify',
+    rolloutId: null,
+    severity: 'warning',
+    topic: 'alert.opened',
+    text: `${e.targetId}: ${ending.reason}`,
+  });
   return applied(`incident ${e.incidentId} noted: no rollout to roll back`);
 }
 
@@ -109,7 +135,7 @@ function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: nu
     finishedAt: null,
     candidate: null,
     stableRevision: null,
-    traffic: { candidatePercent: 0, pending: null },
+    traffic: NO_TRAFFIC,
     step: -1,
     stepStartedAt: null,
     extensions: 0,

@@ -43,7 +43,11 @@ export interface Verdict {
   readonly metrics: AnalysisMetrics;
   readonly candidateErrorRatePercent: number | null;
   readonly stableErrorRatePercent: number | null;
-  readonly limits: { readonly maxErrorRatePercent: number; readonly maxP99LatencyMs: number; readonly minRequests: number };
+  readonly limits: {
+    readonly maxErrorRatePercent: number;
+    readonly maxP99LatencyMs: number;
+    readonly minRequests: number;
+  };
 }
 
 /** Error rate in percent, or null with no requests. */
@@ -78,7 +82,11 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, step: numb
     };
   }
   if (enoughRequests && rate !== null && rate > limits.maxErrorRatePercent) {
-    return { ...base, result: 'fail', reason: `error rate ${fmt(rate)}% is over the limit of ${fmt(limits.maxErrorRatePercent)}%` };
+    return {
+      ...base,
+      result: 'fail',
+      reason: `error rate ${fmt(rate)}% is over the limit of ${fmt(limits.maxErrorRatePercent)}%`,
+    };
   }
   if (!enoughRequests) {
     return {

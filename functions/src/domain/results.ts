@@ -15,19 +15,18 @@ import type {
 } from './events.js';
 import type { Outcome } from './decision.js';
 import { SYSTEM } from './actor.js';
-import type { ActiveRollout, Ending, EndCause } from './rollout.js';
+import {
+  confirmTraffic,
+  forgetTraffic,
+  isUnconfirmed,
+  type ActiveRollout,
+  type Ending,
+  type EndCause,
+} from './rollout.js';
 import type { Transition } from './transition.js';
 import { judge } from './judge.js';
 import { assertNever } from './phase.js';
-import {
-  afterApproval,
-  afterDeploy,
-  afterStepPassed,
-  afterVerify,
-  startAnalysis,
-  startBake,
-  succeed,
-} from './flow.js';
+import { afterApproval, afterDeploy, afterStepPassed, afterVerify, startAnalysis, startBake, succeed } from './flow.js';
 import { guardOrMakeWay } from './intake.js';
 import { failAndHalt, finishAndStartNext, stop } from './stopping.js';
 
@@ -44,7 +43,12 @@ function systemEnding(t: Transition, cause: EndCause, reason: string): Ending {
 export function onRevisionReady(t: Transition, r: ActiveRollout, e: RevisionReady): Outcome {
   if (r.waitingFor?.kind !== 'deploy' || r.waitingFor.effectId !== e.effectId) return stale(r, 'revision');
   const stableRevision = e.stableRevision ?? t.state.stable?.revision ?? null;
-  const ready: ActiveRollout = { ...r, candidate: { revision: e.revision, url: e.url }, stableRevision, waitingFor: null };
+  const ready: ActiveRollout = {
+    ...r,
+    candidate: { revision: e.revision, url: e.url },
+    stableRevision,
+    waitingFor: null,
+  };
   if (e.revision === stableRevision) {
     // Cloud Run made no new revision (the template did not change): what was asked for already serves everyone.
     succeed(t, ready, `revision ${e.revision} already serves 100%`);
@@ -72,12 +76,12 @@ export function onSmokeResult(t: Transition, r: ActiveRollout, e: SmokePassed | 
 }
 
 export function onTrafficApplied(t: Transition, r: ActiveRollout, e: TrafficApplied): Outcome {
-  const pending = r.traffic.pending;
-  if (pending?.effectId !== e.effectId) return stale(r, 'traffic confirmation');
-  const confirmed: ActiveRollout = { ...r, traffic: { candidatePercent: pending.candidatePercent, pending: null } };
+  if (!isUnconfirmed(r.traffic, e.effectId)) return stale(r, 'traffic confirmation');
+  const confirmed: ActiveRollout = { ...r, traffic: confirmTraffic(r.traffic, e.effectId) };
+  const percent = confirmed.traffic.candidatePercent;
   if (r.waitingFor?.kind !== 'traffic' || r.waitingFor.effectId !== e.effectId) {
-    t.put(confirmed); // e.g. confirmed while paused: remember the split, nothing else
-    return applied(`${r.id}: ${pending.candidatePercent}% on the candidate confirmed`);
+    t.put(confirmed); // e.g. confirmed while paused, or an earlier change confirmed late: remember the split only
+    return applied(`${r.id}: ${percent}% on the candidate confirmed`);
   }
   const next = { ...confirmed, waitingFor: null };
   switch (r.phase) {
@@ -100,18 +104,25 @@ export function onTrafficApplied(t: Transition, r: ActiveRollout, e: TrafficAppl
     default:
       return assertNever(r.phase, 'phase');
   }
-  return applied(`${r.id}: ${pending.candidatePercent}% on the candidate`);
+  return applied(`${r.id}: ${percent}% on the candidate`);
 }
 
 export function onTrafficFailed(t: Transition, r: ActiveRollout, e: TrafficFailed): Outcome {
-  if (r.traffic.pending?.effectId !== e.effectId) return stale(r, 'traffic failure');
-  const cleared: ActiveRollout = { ...r, traffic: { ...r.traffic, pending: null }, waitingFor: null };
+  if (!isUnconfirmed(r.traffic, e.effectId)) return stale(r, 'traffic failure');
+  const cleared: ActiveRollout = { ...r, traffic: forgetTraffic(r.traffic, e.effectId) };
+  if (r.traffic.pending?.effectId !== e.effectId) {
+    t.put(cleared); // an earlier change that a newer one replaced: nothing waits for it
+    return applied(`${r.id}: an earlier traffic change failed (${e.reason})`);
+  }
   if (r.phase === 'rolling_back') {
-    failAndHalt(t, cleared, { ...(r.ending ?? systemEnding(t, 'traffic_failed', '')), reason: `rollback failed: ${e.reason}` });
+    failAndHalt(t, cleared, {
+      ...(r.ending ?? systemEnding(t, 'traffic_failed', '')),
+      reason: `rollback failed: ${e.reason}`,
+    });
     return applied(`${r.id}: rollback FAILED`);
   }
   stop(t, cleared, systemEnding(t, 'traffic_failed', `traffic change failed: ${e.reason}`), 'rolled_back');
-  return applied(`${r.id}: traffic change failed; rolling back`);
+  return applied(`${r.id}: traffic change failed; stopping`);
 }
 
 export function onTimerElapsed(t: Transition, r: ActiveRollout, e: TimerElapsed): Outcome {
@@ -136,10 +147,16 @@ function onApprovalTimeout(t: Transition, r: ActiveRollout): Outcome {
   const gate = r.approval;
   if (!gate) return stale(r, 'approval timer');
   if (r.policy.approval.onTimeout === 'proceed') {
-    afterApproval(t, r, { ...gate, decision: { approved: true, actor: SYSTEM, at: t.now, reason: 'approval timed out; policy proceeds' } });
+    afterApproval(t, r, {
+      ...gate,
+      decision: { approved: true, actor: SYSTEM, at: t.now, reason: 'approval timed out; policy proceeds' },
+    });
     return applied(`${r.id}: approval timed out; proceeding per policy`);
   }
-  const decided = { ...r, approval: { ...gate, decision: { approved: false, actor: SYSTEM, at: t.now, reason: 'approval timed out' } } };
+  const decided = {
+    ...r,
+    approval: { ...gate, decision: { approved: false, actor: SYSTEM, at: t.now, reason: 'approval timed out' } },
+  };
   stop(t, decided, systemEnding(t, 'approval_timeout', 'nobody approved in time'), 'rejected');
   return applied(`${r.id}: approval timed out; rejected`);
 }

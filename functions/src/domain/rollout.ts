@@ -65,12 +65,58 @@ export type Wait =
 
 export type TimerPurpose = 'bake' | 'approval' | 'guard';
 
-/** The candidate's share of traffic: what Cloud Run confirmed, and what was last asked for and not yet confirmed. */
+/** A traffic change asked of Cloud Run and not yet confirmed. */
+export interface TrafficRequest {
+  readonly effectId: string;
+  readonly candidatePercent: number;
+}
+
+/**
+ * The candidate's share of traffic: what Cloud Run confirmed, the change last asked for, and earlier changes a newer one
+ * replaced before they were confirmed. Cloud Run may still have applied those, so they count when deciding whether the
+ * candidate may have user traffic: a rollback that turns out to be unneeded is harmless, a missed one is not.
+ */
 export interface TrafficState {
   /** Percent on the candidate, as last confirmed by Cloud Run. */
   readonly candidatePercent: number;
-  /** A traffic change asked for and not yet confirmed. */
-  readonly pending: { readonly effectId: string; readonly candidatePercent: number } | null;
+  /** The change last asked for and not yet confirmed. */
+  readonly pending: TrafficRequest | null;
+  /** Unconfirmed changes that `pending` replaced, oldest first. */
+  readonly earlier: readonly TrafficRequest[];
+}
+
+/** No traffic on the candidate, nothing asked for. */
+export const NO_TRAFFIC: TrafficState = { candidatePercent: 0, pending: null, earlier: [] };
+
+/** Records a new traffic change asked for; an unconfirmed one it replaces moves to `earlier`. */
+export function requestTraffic(traffic: TrafficState, request: TrafficRequest): TrafficState {
+  const earlier = traffic.pending ? [...traffic.earlier, traffic.pending] : traffic.earlier;
+  return { ...traffic, pending: request, earlier };
+}
+
+/**
+ * Records Cloud Run's confirmation of change `effectId`. Changes asked for before it are settled by it; the one asked
+ * for after it (if any) is still pending. Unknown ids leave the state as it is.
+ */
+export function confirmTraffic(traffic: TrafficState, effectId: string): TrafficState {
+  if (traffic.pending?.effectId === effectId) {
+    return { candidatePercent: traffic.pending.candidatePercent, pending: null, earlier: [] };
+  }
+  const at = traffic.earlier.findIndex((r) => r.effectId === effectId);
+  const confirmed = traffic.earlier[at];
+  if (!confirmed) return traffic;
+  return { ...traffic, candidatePercent: confirmed.candidatePercent, earlier: traffic.earlier.slice(at + 1) };
+}
+
+/** Records that change `effectId` failed: Cloud Run did not apply it. */
+export function forgetTraffic(traffic: TrafficState, effectId: string): TrafficState {
+  if (traffic.pending?.effectId === effectId) return { ...traffic, pending: null };
+  return { ...traffic, earlier: traffic.earlier.filter((r) => r.effectId !== effectId) };
+}
+
+/** True if a traffic change with this id is awaiting confirmation. */
+export function isUnconfirmed(traffic: TrafficState, effectId: string): boolean {
+  return traffic.pending?.effectId === effectId || traffic.earlier.some((r) => r.effectId === effectId);
 }
 
 /** One smoke check's result. */
@@ -88,7 +134,12 @@ export interface ApprovalState {
   readonly stage: 'beforeFirstTraffic' | 'beforePromotion';
   readonly requestedAt: Millis;
   readonly deadlineAt: Millis;
-  readonly decision: { readonly approved: boolean; readonly actor: Actor; readonly at: Millis; readonly reason: string | null } | null;
+  readonly decision: {
+    readonly approved: boolean;
+    readonly actor: Actor;
+    readonly at: Millis;
+    readonly reason: string | null;
+  } | null;
 }
 
 /** One rollout: a build's image on its way to one target. */
@@ -151,7 +202,12 @@ export interface TargetState {
   /** Increases by one with every change; part of every effect id. */
   readonly version: number;
   /** The revision serving users when no rollout is active; null until Runway has seen the service. */
-  readonly stable: { readonly revision: string; readonly image: string | null; readonly rolloutId: string | null; readonly since: Millis } | null;
+  readonly stable: {
+    readonly revision: string;
+    readonly image: string | null;
+    readonly rolloutId: string | null;
+    readonly since: Millis;
+  } | null;
   /** The one rollout allowed to move traffic, if any. */
   readonly active: ActiveRollout | null;
   /** Rollouts waiting for the active one to finish, oldest first. */
@@ -182,7 +238,18 @@ export function targetIdOfRollout(rolloutId: string): TargetId | undefined {
   return at > 0 ? rolloutId.slice(0, at) : undefined;
 }
 
-/** True if user traffic may be on the candidate (confirmed, or asked for and not yet confirmed). */
+/** True if user traffic may be on the candidate: confirmed, or asked for (now or earlier) and not yet confirmed. */
 export function mayHaveUserTraffic(rollout: Rollout): boolean {
-  return rollout.traffic.candidatePercent > 0 || (rollout.traffic.pending?.candidatePercent ?? 0) > 0;
+  const { candidatePercent, pending, earlier } = rollout.traffic;
+  return candidatePercent > 0 || (pending?.candidatePercent ?? 0) > 0 || earlier.some((r) => r.candidatePercent > 0);
+}
+
+/**
+ * True if a traffic change is no longer wanted: its rollout has finished, or Cloud Run has since confirmed a change asked
+ * for after it. Traffic changes run as separate effects and a transient failure retries one later; applying an old one
+ * after a newer one would silently undo the newer split (say, put a rolled-back candidate back at 10%).
+ */
+export function isTrafficChangeObsolete(target: TargetState, rolloutId: string, effectId: string): boolean {
+  const rollout = target.active?.id === rolloutId ? target.active : target.queue.find((r) => r.id === rolloutId);
+  return rollout === undefined || !isUnconfirmed(rollout.traffic, effectId);
 }

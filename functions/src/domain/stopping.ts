@@ -4,7 +4,7 @@
  * it ends at once, because there is nothing to undo. When the active rollout ends, the next queued one starts.
  */
 import type { ActiveRollout, Ending, Rollout } from './rollout.js';
-import { mayHaveUserTraffic } from './rollout.js';
+import { mayHaveUserTraffic, requestTraffic } from './rollout.js';
 import type { TerminalPhase } from './phase.js';
 import type { Transition } from './transition.js';
 import { serviceOf, startDeploy } from './flow.js';
@@ -34,7 +34,7 @@ export function stop(t: Transition, r: ActiveRollout, ending: Ending, endsAs: St
     phase: 'rolling_back',
     pause: null,
     rollbackEndsAs: endsAs,
-    traffic: { ...r.traffic, pending: { effectId, candidatePercent: 0 } },
+    traffic: requestTraffic(r.traffic, { effectId, candidatePercent: 0 }),
     waitingFor: { kind: 'traffic', effectId },
   });
 }

@@ -46,7 +46,7 @@ export class Transition {
   /** Asks for an effect; returns its id. */
   emit(draft: EffectDraft): string {
     const id = this.peekEffectId();
-    this.effects.push({ ...draft, id, targetId: this.target.id } as Effect);
+    this.effects.push({ ...draft, id, targetId: this.target.id });
     return id;
   }
 
