@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+// `npm start`: the local stack. Builds the functions, points firebase-tools at the installed Java emulators and runs
+// the Firebase emulator suite (functions, Firestore, Pub/Sub, hosting) with Runway's functions, then says what runs
+// where. Ctrl-C stops everything; a second Ctrl-C, or a child that does not stop, is killed by PID.
+//
+//   npm start                        ports from firebase.json
+//   npm start -- --port-base 8180    ten consecutive ports from 8180 instead (also RUNWAY_PORT_BASE)
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findEmulators, firebaseToolsEnv, javaVersion, logsDir, repoRoot, runwayDir } from './emulators.mjs';
+import { portTaken, ProcessTree, signalAll, sleep } from './lib/processes.mjs';
+
+const PROJECT_ID = 'demo-runway';
+const ONLY = 'functions,firestore,pubsub,hosting';
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 30_000;
+const stackFile = path.join(runwayDir, 'stack.json');
+const logFile = path.join(logsDir, 'emulators.log');
+const rel = (p) => path.relative(process.cwd(), p) || '.';
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+// --- ports ---------------------------------------------------------------------------------------------------------
+
+/** The ports the suite listens on, in the order --port-base assigns them. `key` is the path in firebase.json. */
+const PORTS = [
+  ['firestore', 'port', 'Firestore'],
+  ['pubsub', 'port', 'Pub/Sub'],
+  ['functions', 'port', 'Functions'],
+  ['hosting', 'port', 'Hosting'],
+  ['hub', 'port', 'Emulator hub'],
+  ['firestore', 'websocketPort', 'Firestore websocket'],
+  ['eventarc', 'port', 'Eventarc'],
+  ['tasks', 'port', 'Cloud Tasks'],
+  ['logging', 'port', 'Logging'],
+  ['auth', 'port', 'Auth'],
+];
+// Started by `--only functions,firestore,pubsub,hosting` (auth and logging are not).
+const USED = new Set([
+  'Firestore',
+  'Pub/Sub',
+  'Functions',
+  'Hosting',
+  'Emulator hub',
+  'Firestore websocket',
+  'Eventarc',
+  'Cloud Tasks',
+]);
+
+function portBase(argv) {
+  const i = argv.indexOf('--port-base');
+  const value = i >= 0 ? argv[i + 1] : process.env.RUNWAY_PORT_BASE;
+  if (value === undefined || value === '') return null;
+  const base = Number(value);
+  if (!Number.isInteger(base) || base < 1024 || base > 65535 - PORTS.length) {
+    throw new Error(`--port-base must be a port number between 1024 and ${65535 - PORTS.length}, not ${value}`);
+  }
+  return base;
+}
+
+/**
+ * The firebase.json to run with. With a port base, a copy with other ports goes to .runway/stack/, beside links to
+ * the files it names (firebase-tools resolves them relative to the config and refuses paths outside its directory).
+ */
+function prepareConfig(base) {
+  const original = JSON.parse(fs.readFileSync(path.join(repoRoot, 'firebase.json'), 'utf8'));
+  if (base === null) return { config: original, configPath: null };
+  const config = structuredClone(original);
+  PORTS.forEach(([emulator, key], i) => {
+    config.emulators[emulator] = { host: '127.0.0.1', ...config.emulators[emulator], [key]: base + i };
+  });
+  const dir = path.join(runwayDir, 'stack');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of ['functions', 'hosting', 'firestore.rules', 'firestore.indexes.json', '.firebaserc']) {
+    const link = path.join(dir, name);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.relative(dir, path.join(repoRoot, name)), link);
+  }
+  const configPath = path.join(dir, 'firebase.json');
+  fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  return { config, configPath };
+}
+
+async function checkPorts(config) {
+  const taken = [];
+  for (const [emulator, key, label] of PORTS) {
+    const settings = config.emulators?.[emulator];
+    if (!USED.has(label) || !settings?.[key]) continue;
+    if (await portTaken(settings.host ?? '127.0.0.1', settings[key])) taken.push(`${label} ${settings[key]}`);
+  }
+  if (taken.length > 0) {
+    throw new Error(
+      `port(s) in use: ${taken.join(', ')}. Is another \`npm start\` running? Stop it, or use ten other ` +
+        'consecutive ports: `npm start -- --port-base N` (N, N+1, … N+9: Firestore, Pub/Sub, functions, hosting, …).',
+    );
+  }
+}
+
+// --- the suite -----------------------------------------------------------------------------------------------------
+
+function runBuild() {
+  const npm = process.env.npm_execpath;
+  const [command, args] = npm
+    ? [process.execPath, [npm, 'run', 'build', '--workspace', 'functions']]
+    : ['npm', ['run', 'build', '--workspace', 'functions']];
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
+  });
+}
+
+async function getJson(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+function describeTrigger(trigger) {
+  if (trigger.httpsTrigger) return 'HTTPS';
+  if (trigger.callableTrigger) return 'callable';
+  const schedule = trigger.schedule ?? trigger.scheduleTrigger;
+  if (schedule) return `schedule "${schedule.schedule ?? '?'}" (the emulator does not run schedules)`;
+  if (trigger.taskQueueTrigger) return 'task queue';
+  const event = trigger.eventTrigger;
+  if (!event) return 'unknown trigger';
+  if (event.eventType?.includes('pubsub')) return `Pub/Sub topic ${event.eventFilters?.topic ?? event.resource ?? ''}`;
+  if (event.eventType?.includes('firestore')) {
+    const pattern = event.eventFilterPathPatterns?.document ?? event.eventFilters?.document ?? '';
+    return `Firestore ${event.eventType.split('.').pop()} ${pattern}`.trim();
+  }
+  return event.eventType ?? 'event';
+}
+
+function firstExisting(candidates) {
+  return candidates.find((candidate) => fs.existsSync(path.join(repoRoot, candidate)));
+}
+
+async function printReady(config, startedAt) {
+  const e = config.emulators;
+  const at = (name, key = 'port') => `${e[name]?.host ?? '127.0.0.1'}:${e[name]?.[key]}`;
+  const hub = (await getJson(`http://${at('hub')}/emulators`)) ?? {};
+  const addr = (name, key) => (hub[name] ? `${hub[name].host}:${hub[name].port}` : at(name, key));
+  const backends = (await getJson(`http://${addr('functions')}/backends`))?.backends ?? [];
+  const triggers = backends.flatMap((backend) => backend.functionTriggers ?? []);
+  const fixture = firstExisting([
+    'test/fixtures/cloudbuild/success.json',
+    'test/fixtures/cloudbuild/push-success.json',
+  ]);
+  // A Pub/Sub push envelope holds the message exactly as the emulator's publish call takes it.
+  const envelope = firstExisting(['test/fixtures/cloudbuild/push-success.json']);
+  const topic =
+    triggers.find((t) => t.entryPoint === 'cloudBuilds')?.eventTrigger?.eventFilters?.topic ??
+    `projects/${PROJECT_ID}/topics/cloud-builds`;
+  const publishUrl = `http://${addr('pubsub')}/v1/${topic}:publish`;
+  const width = Math.max(0, ...triggers.map((t) => (t.entryPoint ?? t.name ?? '').length));
+  const lines = [
+    '',
+    `Runway's local stack is up (project ${PROJECT_ID}), ready in ${seconds(Date.now() - startedAt)}.`,
+    '',
+    `  Firestore   ${addr('firestore').padEnd(22)} export FIRESTORE_EMULATOR_HOST=${addr('firestore')}`,
+    `  Pub/Sub     ${addr('pubsub').padEnd(22)} export PUBSUB_EMULATOR_HOST=${addr('pubsub')}`,
+    `  Functions   http://${addr('functions')}`,
+    `  Hosting     http://${addr('hosting')}  (placeholder dashboard)`,
+    `  Hub         http://${addr('hub')}/emulators`,
+    '',
+    triggers.length > 0 ? `  Functions loaded (${triggers.length}):` : `  No functions loaded: see ${rel(logFile)}.`,
+    ...triggers.map((t) => `    ${(t.entryPoint ?? t.name ?? '?').padEnd(width)}  ${describeTrigger(t)}`),
+    '',
+    `  Logs        ${rel(logsDir)}/: emulators.log (all of the suite's output), firestore-debug.log,`,
+    '              pubsub-debug.log (and firebase-debug.log after an error)',
+    '',
+    '  Next',
+    '    npx runway config validate          is runway.yaml valid?',
+    `    npx runway events parse --source cloud-build ${fixture ?? 'FILE'}`,
+    '                                        what a Cloud Build message becomes, or why it is ignored',
+    '    publish a Cloud Build message to the emulator (the cloudBuilds function picks it up):',
+    envelope
+      ? `      node -e "const {data, attributes} = JSON.parse(require('fs').readFileSync('${envelope}', 'utf8')).message; ` +
+        `fetch('${publishUrl}', {method: 'POST', headers: {'content-type': 'application/json'}, ` +
+        `body: JSON.stringify({messages: [{data, attributes}]})}).then((r) => r.text()).then(console.log)"`
+      : `      POST ${publishUrl}  {"messages":[{"data":"<base64 Build JSON>","attributes":{"buildId":"…","status":"SUCCESS"}}]}`,
+    '',
+    '  Ctrl-C stops everything. Function logs follow.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+  fs.writeFileSync(
+    stackFile,
+    `${JSON.stringify(
+      {
+        projectId: PROJECT_ID,
+        pid: process.pid,
+        firestore: addr('firestore'),
+        pubsub: addr('pubsub'),
+        functions: addr('functions'),
+        hosting: addr('hosting'),
+        hub: addr('hub'),
+        functionsLoaded: triggers.map((t) => t.entryPoint ?? t.name),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const startedAt = Date.now();
+  const { config, configPath } = prepareConfig(portBase(argv));
+  await checkPorts(config);
+
+  console.log('▸ building the functions (npm run build --workspace functions)');
+  const buildStarted = Date.now();
+  if (!(await runBuild())) throw new Error('the functions build failed (see above); nothing was started');
+  console.log(`✔ built in ${seconds(Date.now() - buildStarted)}`);
+
+  const emulators = findEmulators();
+  const { version } = javaVersion();
+  const binaries = firebaseToolsEnv(emulators);
+  console.log(`▸ emulators: Firestore ${emulators.firestore.jar}, Pub/Sub ${emulators.pubsub.script}; ${version}`);
+
+  fs.mkdirSync(logsDir, { recursive: true });
+  const log = fs.createWriteStream(logFile, { flags: 'w' });
+  const firebaseBin = path.join(repoRoot, 'node_modules', 'firebase-tools', 'lib', 'bin', 'firebase.js');
+  const args = ['emulators:start', '--project', PROJECT_ID, '--only', ONLY];
+  if (configPath) args.push('--config', configPath);
+  const env = {
+    ...process.env,
+    ...binaries,
+    METADATA_SERVER_DETECTION: 'none',
+    NO_UPDATE_NOTIFIER: '1',
+    // The functions run in functions/: a relative config path would point elsewhere there.
+    ...(process.env.RUNWAY_CONFIG_FILE ? { RUNWAY_CONFIG_FILE: path.resolve(process.env.RUNWAY_CONFIG_FILE) } : {}),
+  };
+  console.log(`▸ starting the emulator suite: firebase ${args.join(' ')}  (log: ${rel(logFile)})`);
+  // Its own process group: Ctrl-C reaches only this script, which then stops the suite once, cleanly.
+  // cwd: firebase-tools writes its *-debug.log files to the current directory; it finds firebase.json upwards.
+  const suite = spawn(process.execPath, [firebaseBin, ...args], {
+    cwd: logsDir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  let ready = false;
+  let passThrough = false;
+  let exited = null;
+  const exitedPromise = new Promise((resolve) =>
+    suite.once('exit', (code, sig) => {
+      exited = sig ?? `exit code ${code}`;
+      resolve();
+    }),
+  );
+  let recent = ''; // the end of the output so far, so that a message split across chunks is still seen
+  const onOutput = (chunk) => {
+    log.write(chunk);
+    if (passThrough) process.stdout.write(chunk);
+    recent = (recent + chunk.toString()).slice(-4096);
+    if (!ready && recent.includes('All emulators ready')) ready = true;
+  };
+  suite.stdout.on('data', onOutput);
+  suite.stderr.on('data', onOutput);
+  const tree = new ProcessTree(suite.pid);
+  const watcher = setInterval(() => tree.remember(), 2000);
+
+  let stopping = 0;
+  const stop = async (reason, code) => {
+    // One Ctrl-C can arrive several times (from the terminal, and forwarded by npm and sh): within half a second it
+    // is the same one, as firebase-tools itself treats it.
+    if (stopping && Date.now() - stopping < 500) return;
+    if (stopping) {
+      // Second Ctrl-C: no more waiting.
+      tree.remember(true);
+      signalAll(tree.survivors(), 'SIGKILL');
+      console.log('killed the emulator suite and its processes');
+      fs.rmSync(stackFile, { force: true });
+      process.exit(code);
+    }
+    stopping = Date.now();
+    passThrough = false;
+    clearInterval(watcher);
+    tree.remember();
+    console.log(`\n${reason}: stopping the emulators (Ctrl-C again to kill them now)…`);
+    const stopStarted = Date.now();
+    if (!exited) signalAll([suite.pid], 'SIGINT');
+    await Promise.race([exitedPromise, sleep(STOP_TIMEOUT_MS)]);
+    if (!exited) tree.remember(true); // it did not stop in time: it is a survivor too
+    let left = tree.survivors();
+    if (left.length > 0) {
+      console.log(`  ${left.length} process(es) did not stop (pids ${left.join(', ')}): terminating them`);
+      signalAll(left, 'SIGTERM');
+      for (let i = 0; i < 30 && (left = tree.survivors()).length > 0; i++) await sleep(100);
+      signalAll(left, 'SIGKILL');
+    }
+    fs.rmSync(stackFile, { force: true });
+    log.end();
+    console.log(`✔ stopped in ${seconds(Date.now() - stopStarted)}; nothing left running`);
+    process.exit(code);
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig, 0));
+  // A closed terminal (SIGHUP) must not crash the clean-up with a write error.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!ready && !exited && Date.now() < deadline) await sleep(100);
+  if (!ready) {
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+    console.error(
+      `\n✖ the emulator suite ${exited ? `exited (${exited})` : 'did not become ready'}. End of ${rel(logFile)}:`,
+    );
+    console.error(tail);
+    await stop('start-up failed', 1);
+    return;
+  }
+  tree.remember();
+  await printReady(config, startedAt);
+  passThrough = true;
+  await exitedPromise;
+  if (!stopping) await stop(`the emulator suite exited unexpectedly (${exited}; see ${rel(logFile)})`, 1);
+}
+
+main().catch((error) => {
+  console.error(`✖ npm start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
