@@ -37,7 +37,7 @@ export interface TargetPolicy {
   readonly approval: ApprovalSpec;
   readonly rollback: { readonly alertPolicies: readonly string[]; readonly guardWindowMs: number };
   readonly notifications: TargetSpec['notifications'];
-  /** Undefined means the default rule: `_SERVICE_NAME` (and `_DEPLOY_REGION` when set) name this target. */
+  /** Undefined means the default rule: built in this project, `_SERVICE_NAME` (and `_DEPLOY_REGION` when set) name this target. */
   readonly match: MatchSpec | undefined;
   readonly onNewBuild: 'queue' | 'supersede';
 }

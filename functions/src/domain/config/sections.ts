@@ -1,0 +1,215 @@
+/**
+ * The sections of a runway.yaml target that do not depend on its strategy: smoke checks, analysis limits, approval,
+ * rollback triggers, notifications and build matching, plus the duration type they share. schema.ts assembles them.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+const durationError = { error: 'must be a duration such as 30s, 5m or 1h30m (or a whole number of seconds)' };
+
+/** A duration: whole seconds, or text such as `30s`, `5m`, `1h30m`. Parsed to milliseconds. */
+export const durationSchema = z
+  // Each member carries the message too: when only one member fails on the value rather than on its type, zod 4 reports
+  // that member's issue instead of the union's ("Invalid string: must match pattern …" for `5x`).
+  .union(
+    [
+      z.number(durationError).int(durationError).nonnegative(durationError),
+      z.string().regex(DURATION_PATTERN, durationError),
+    ],
+    durationError,
+  )
+  .transform((value) => parseDuration(value) ?? 0)
+  // The id puts one definition in the JSON Schema's $defs that every duration field refers to.
+  .meta({ id: 'duration', description: 'A duration: a whole number of seconds, or text such as 30s, 5m, 1h30m, 2d.' });
+
+/** Roles a person can hold, per environment. `admin` implies every other role. */
+export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const;
+export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
+export type Role = z.infer<typeof roleSchema>;
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const smokeCheckSchema = z.strictObject({
+  /** Shown in results and notifications. Default: `METHOD path`. */
+  name: z.string().min(1).optional().describe('Shown in results and notifications. Default: METHOD path.'),
+  /** Request path on the candidate's tag URL. */
+  path: z
+    .string()
+    .regex(/^\//, { error: "must start with '/'" })
+    .describe("Request path on the candidate's revision tag URL, e.g. /healthz."),
+  method: z
+    .enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` })
+    .default('GET')
+    .describe('HTTP method. Default GET.'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Request headers. Default: none.'),
+  body: z.string().optional().describe('Request body.'),
+  /** Expected HTTP status. Default 200. */
+  expectStatus: z
+    .number()
+    .int()
+    .min(100, { error: 'must be an HTTP status between 100 and 599' })
+    .max(599, { error: 'must be an HTTP status between 100 and 599' })
+    .default(200)
+    .describe('Expected HTTP status. Default 200.'),
+  /** The response body must contain this text. */
+  bodyContains: z.string().optional().describe('The response body must contain this text.'),
+  /** Per attempt. Default 5s. */
+  timeout: durationSchema.prefault('5s').describe('Timeout of each attempt. Default 5s.'),
+  /** Extra attempts after a failure, with backoff. Default 2. */
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(10, { error: 'must be between 0 and 10' })
+    .default(2)
+    .describe('Extra attempts after a failure, with backoff. Default 2.'),
+});
+
+export const smokeSchema = z.strictObject({
+  /** All checks together must finish within this. Default 2m. */
+  deadline: durationSchema.prefault('2m').describe('All checks together must finish within this. Default 2m.'),
+  /** Run in order against the candidate before it gets any user traffic. Default: none. */
+  checks: z
+    .array(smokeCheckSchema)
+    .default([])
+    .describe('Run in order against the candidate before it gets any user traffic. Default: none.'),
+});
+
+export const analysisSchema = z.strictObject({
+  /** Highest acceptable share of 5xx responses on the candidate, in percent. Default 1. */
+  maxErrorRatePercent: z
+    .number()
+    .min(0)
+    .max(100, { error: 'must be between 0 and 100' })
+    .default(1)
+    .describe('Highest acceptable share of 5xx responses on the candidate, in percent. Default 1.'),
+  /** Highest acceptable p99 latency of the candidate, in milliseconds. Default 1000. */
+  maxP99LatencyMs: z
+    .number()
+    .int()
+    .positive()
+    .default(1000)
+    .describe('Highest acceptable p99 latency of the candidate, in milliseconds. Default 1000.'),
+  /** Fewer candidate requests than this in a step's window make the verdict inconclusive. Default 50. */
+  minRequests: z
+    .number()
+    .int()
+    .min(0)
+    .default(50)
+    .describe("Fewer candidate requests than this in a step's window make the verdict inconclusive. Default 50."),
+  /** What happens while the evidence is too thin. */
+  inconclusive: z
+    .strictObject({
+      /** How many times a step's bake is extended (by its own bake time) waiting for enough requests. Default 3. */
+      maxExtensions: z
+        .number()
+        .int()
+        .min(0)
+        .max(50)
+        .default(3)
+        .describe(
+          "How many times a step's bake is extended (by its own bake time) waiting for enough requests. Default 3.",
+        ),
+      /** After the last extension: `hold` pauses for a person, `fail` rolls back. Default hold. */
+      then: z
+        .enum(['hold', 'fail'])
+        .default('hold')
+        .describe('After the last extension: hold pauses for a person, fail rolls back. Default hold.'),
+    })
+    .prefault({})
+    .describe('What happens while the evidence is too thin.'),
+});
+
+export const approvalSchema = z.strictObject({
+  /** Whether a person must approve. Default false. */
+  required: z.boolean().default(false).describe('Whether a person must approve. Default false.'),
+  /** Roles allowed to approve (admin always may). Default [approver]. */
+  roles: z
+    .array(roleSchema)
+    .min(1)
+    .default(['approver'])
+    .describe('Roles allowed to approve (admin always may). Default [approver].'),
+  /** `beforeFirstTraffic` (after smoke checks) or `beforePromotion` (after the last canary step). Default beforePromotion. */
+  stage: z
+    .enum(['beforeFirstTraffic', 'beforePromotion'])
+    .default('beforePromotion')
+    .describe(
+      'beforeFirstTraffic (after the smoke checks) or beforePromotion (after the last canary step, before 100%). ' +
+        'blueGreen and immediate switch once, so they ask before that switch either way. Default beforePromotion.',
+    ),
+  /** How long to wait. Default 24h. */
+  timeout: durationSchema.prefault('24h').describe('How long to wait for an answer. Default 24h.'),
+  /** When nobody answers in time: `reject` stops the rollout, `proceed` continues. Default reject. */
+  onTimeout: z
+    .enum(['reject', 'proceed'])
+    .default('reject')
+    .describe('When nobody answers in time: reject stops the rollout, proceed continues. Default reject.'),
+});
+
+export const rollbackSchema = z.strictObject({
+  /** Cloud Monitoring alert policies (display name or resource name) whose incidents roll this target back. */
+  alertPolicies: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Cloud Monitoring alert policies (display name or resource name) whose incidents roll this target back.'),
+  /** After promotion, how long an alert still rolls back to the previous revision. Default 10m. */
+  guardWindow: durationSchema
+    .prefault('10m')
+    .describe('After promotion, how long an alert still rolls back to the previous revision. Default 10m.'),
+});
+
+export const notificationsSchema = z.strictObject({
+  slack: z
+    .strictObject({
+      channel: z
+        .string()
+        .regex(/^(#[a-z0-9._-]+|[CGD][A-Z0-9]+)$/, { error: 'must be #name or a channel id' })
+        .describe('#channel-name or a channel id such as C0123456789.'),
+    })
+    .optional()
+    .describe('Slack channel for announcements and approval requests.'),
+  email: z
+    .strictObject({
+      to: z
+        .array(z.email({ error: 'must be an email address' }))
+        .min(1)
+        .describe('Recipients.'),
+    })
+    .optional()
+    .describe('Email recipients.'),
+});
+
+/**
+ * How a Cloud Build maps to this target. Every criterion given must match. Without a `match` block a build matches when
+ * it ran in the target's project, its `_SERVICE_NAME` substitution is the target's service and its `_DEPLOY_REGION`, if
+ * set, is the target's region (Cloud Run's continuous-deployment triggers build in the service's project and set those
+ * substitutions).
+ */
+export const matchSchema = z
+  .strictObject({
+    /** Build trigger id(s). */
+    triggerId: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
+        error: 'must be a trigger id or a list of trigger ids',
+      })
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional()
+      .describe('Build trigger id, or a list of them (any one matches).'),
+    /** Substitutions that must have exactly these values, e.g. `{ _SERVICE_NAME: checkout, _ENV: prod }`. */
+    substitutions: z
+      .record(
+        z.string().regex(/^_[A-Z0-9_]+$|^[A-Z_]+$/, { error: 'must be a substitution name such as _SERVICE_NAME' }),
+        z.string(),
+      )
+      .optional()
+      .describe('Substitutions that must have exactly these values, e.g. { _SERVICE_NAME: checkout, _ENV: prod }.'),
+    /** Image repository without tag or digest, e.g. `europe-docker.pkg.dev/acme/apps/checkout`. */
+    image: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, { error: 'must be an image repository without tag or digest' })
+      .optional()
+      .describe('Image repository without tag or digest, e.g. europe-docker.pkg.dev/acme/apps/checkout.'),
+  })
+  .refine((m) => m.triggerId !== undefined || m.substitutions !== undefined || m.image !== undefined, {
+    error: 'must give at least one of triggerId, substitutions, image',
+  });
