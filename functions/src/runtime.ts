@@ -1,0 +1,109 @@
+/**
+ * The composition root: the one place that knows which adapter serves which port. Built lazily, once per function
+ * instance, on the first invocation that needs it — so loading the module at deploy time touches nothing, and an invalid
+ * runway.yaml fails the first cold start loudly, with every error.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { formatConfigError, parseRunwayConfig, type ConfigError, type RunwayConfig } from './domain/config/load.js';
+import { firestoreTimerPort } from './adapters/firestore/timers.js';
+import {
+  logNotifier,
+  logPublisher,
+  unavailableCloudRun,
+  unavailableMetrics,
+  unavailableSmoke,
+} from './adapters/unavailable/index.js';
+import { createEngine } from './engine/engine.js';
+import { systemClock, type Clock, type EffectPorts } from './engine/ports.js';
+import { createEffectRunner } from './engine/runner.js';
+import type { EffectRunner, Engine } from './engine/types.js';
+import { configInvalid, configLoaded, engineLog } from './logs.js';
+
+/** Everything the triggers need. */
+export interface Runtime {
+  readonly db: Firestore;
+  readonly config: RunwayConfig;
+  readonly clock: Clock;
+  readonly engine: Engine;
+  readonly runner: EffectRunner;
+  readonly ports: EffectPorts;
+}
+
+/** The environment variable that points at another runway.yaml. */
+export const CONFIG_FILE_ENV = 'RUNWAY_CONFIG_FILE';
+
+let runtime: Runtime | undefined;
+
+/** The runtime of this instance, built on first use. */
+export function getRuntime(): Runtime {
+  runtime ??= buildRuntime();
+  return runtime;
+}
+
+function buildRuntime(): Runtime {
+  const app = getApps().find((a) => a.name === '[DEFAULT]') ?? initializeApp();
+  const db = getFirestore(app);
+  const config = loadLoudly(configFilePath());
+  const clock = systemClock;
+  const engine = createEngine({ db, config, clock, log: engineLog });
+  const ports: EffectPorts = {
+    cloudRun: unavailableCloudRun,
+    smoke: unavailableSmoke,
+    metrics: unavailableMetrics,
+    timers: firestoreTimerPort(db, () => clock.now()),
+    notifier: logNotifier,
+    publisher: logPublisher,
+  };
+  const runner = createEffectRunner({ db, engine, ports, clock, log: engineLog });
+  return { db, config, clock, engine, runner, ports };
+}
+
+/** `RUNWAY_CONFIG_FILE`, else the runway.yaml bundled beside the compiled code (functions/lib/runway.yaml). */
+export function configFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env[CONFIG_FILE_ENV] || fileURLToPath(new URL('./runway.yaml', import.meta.url));
+}
+
+/** A runway.yaml that failed validation; `errors` name every bad field. */
+export class InvalidConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly errors: readonly ConfigError[],
+  ) {
+    super(`${file} is invalid:\n${errors.map((e) => `  ${formatConfigError(e)}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/**
+ * Reads and validates a runway.yaml. Throws when the file is missing, or an {@link InvalidConfigError} with every error
+ * on its own line: Runway must not run on a configuration it does not understand.
+ */
+export function loadConfigFile(file: string): RunwayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read runway.yaml at ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = parseRunwayConfig(text);
+  if (!parsed.ok) throw new InvalidConfigError(file, parsed.errors);
+  return parsed.config;
+}
+
+/** {@link loadConfigFile}, logging what was loaded or every error, so a failed cold start says why in the logs. */
+function loadLoudly(file: string): RunwayConfig {
+  try {
+    const config = loadConfigFile(file);
+    configLoaded(
+      file,
+      config.targets.map((t) => t.id),
+    );
+    return config;
+  } catch (error) {
+    if (error instanceof InvalidConfigError) configInvalid(file, error.errors);
+    throw error;
+  }
+}
