@@ -1,0 +1,186 @@
+/**
+ * Parses a Cloud Build notification into an {@link ObservedBuild}, or into a reason that names the offending field. Never
+ * throws on bad input: a malformed message must be logged and acknowledged, not retried forever.
+ *
+ * Three shapes are understood: the Pub/Sub message (`{ data, attributes, messageId }`, what the trigger receives), the push
+ * envelope (`{ message, subscription }`, what a push subscription POSTs) and the bare Build resource (what
+ * `gcloud builds describe --format=json` prints).
+ */
+import type { z } from 'zod';
+import type { ObservedBuild, PushedImage } from '../../domain/buildEvents.js';
+import { formatPath } from '../../domain/config/load.js';
+import { imageRepositoryOf } from '../../domain/targeting.js';
+import {
+  buildAttributesSchema,
+  buildResourceSchema,
+  pubsubMessageSchema,
+  pushEnvelopeSchema,
+  type BuildResource,
+  type PubsubMessage,
+} from './schema.js';
+
+/** A parsed notification, or why it is not one. */
+export type CloudBuildParseResult =
+  | { readonly ok: true; readonly build: ObservedBuild; readonly messageId: string | null }
+  | { readonly ok: false; readonly reason: string };
+
+/** Parses a Pub/Sub message from the `cloud-builds` topic. `message` is whatever arrived; it is validated here. */
+export function parseCloudBuildMessage(message: unknown): CloudBuildParseResult {
+  const parsed = pubsubMessageSchema.safeParse(message, { reportInput: true });
+  if (!parsed.success) return fail(describeIssues('message', parsed.error));
+  return parseValidMessage(parsed.data);
+}
+
+/**
+ * Parses a bare Build resource (already decoded JSON). Its status comes from the body; `attributes`, when given, must
+ * agree with it.
+ */
+export function parseCloudBuildResource(
+  json: unknown,
+  attributes: Readonly<Record<string, string>> = {},
+): CloudBuildParseResult {
+  return parseBuild(json, attributes, null);
+}
+
+/**
+ * Parses whatever a user hands `runway events parse`: a push envelope (`message` inside), a Pub/Sub message (`data`
+ * and no `id`), or a bare Build resource.
+ */
+export function parseCloudBuildInput(json: unknown): CloudBuildParseResult {
+  if (!isObject(json)) return fail('the input is not a JSON object (a Pub/Sub push envelope or a Build resource)');
+  if ('message' in json) {
+    const envelope = pushEnvelopeSchema.safeParse(json, { reportInput: true });
+    if (!envelope.success) return fail(describeIssues('', envelope.error));
+    return parseValidMessage(envelope.data.message);
+  }
+  if ('data' in json && !('id' in json)) return parseCloudBuildMessage(json);
+  return parseCloudBuildResource(json);
+}
+
+function parseValidMessage(message: PubsubMessage): CloudBuildParseResult {
+  const decoded = decodeData(message.data);
+  if (!decoded.ok) return decoded;
+  return parseBuild(decoded.json, message.attributes ?? {}, message.messageId ?? message.message_id ?? null);
+}
+
+/** base64 → UTF-8 → JSON, each step with its own reason. */
+function decodeData(data: string | null | undefined): { ok: true; json: unknown } | { ok: false; reason: string } {
+  if (data === undefined || data === null) {
+    return fail('message.data is missing (Cloud Build puts the Build resource there, as base64 JSON)');
+  }
+  if (data.length === 0)
+    return fail('message.data is empty (Cloud Build puts the Build resource there, as base64 JSON)');
+  // Buffer.from(…, 'base64') skips characters it does not know instead of failing, so check the alphabet first.
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(data) || data.length % 4 === 1) return fail('message.data is not base64');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(data, 'base64'));
+  } catch {
+    return fail('message.data is not UTF-8 text once decoded from base64');
+  }
+  try {
+    return { ok: true, json: JSON.parse(text) as unknown };
+  } catch (error) {
+    return fail(`message.data is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function parseBuild(
+  json: unknown,
+  rawAttributes: Readonly<Record<string, string>>,
+  messageId: string | null,
+): CloudBuildParseResult {
+  if (!isObject(json)) return fail('the build is not a JSON object (a Cloud Build Build resource)');
+  const body = buildResourceSchema.safeParse(json, { reportInput: true });
+  if (!body.success) return fail(describeIssues('build', body.error));
+  const attributes = buildAttributesSchema.safeParse(rawAttributes, { reportInput: true });
+  if (!attributes.success) return fail(describeIssues('attributes', attributes.error));
+
+  const build = body.data;
+  const { buildId, status: attributeStatus } = attributes.data;
+  if (buildId !== undefined && buildId !== build.id) {
+    return fail(`attributes.buildId is '${buildId}' but build.id is '${build.id}'`);
+  }
+  const bodyStatus = build.status ?? undefined;
+  if (attributeStatus !== undefined && bodyStatus !== undefined && attributeStatus !== bodyStatus) {
+    return fail(`attributes.status is '${attributeStatus}' but build.status is '${bodyStatus}'`);
+  }
+  const status = attributeStatus ?? bodyStatus;
+  if (status === undefined) return fail('build.status is missing (and no status attribute says it either)');
+
+  return { ok: true, build: observe(build, status), messageId };
+}
+
+/** Normalises the validated resource into what the domain reads. */
+function observe(build: BuildResource, status: ObservedBuild['status']): ObservedBuild {
+  const subs = build.substitutions ?? {};
+  const resolved = build.sourceProvenance?.resolvedRepoSource;
+  const repoSource = build.source?.repoSource;
+  return {
+    id: build.id,
+    projectId: build.projectId,
+    status,
+    pushedImages: pushedImagesOf(build),
+    declaredImages: build.images ?? [],
+    substitutions: subs,
+    triggerId: present(build.buildTriggerId),
+    triggerName: present(subs.TRIGGER_NAME),
+    commitSha: present(subs.COMMIT_SHA, subs.REVISION_ID, resolved?.commitSha, repoSource?.commitSha),
+    repository: present(subs.REPO_NAME, resolved?.repoName, repoSource?.repoName, build.source?.gitSource?.url),
+    branch: present(subs.BRANCH_NAME, repoSource?.branchName),
+    tag: present(subs.TAG_NAME, repoSource?.tagName),
+    logUrl: present(build.logUrl),
+    createdAt: millis(build.createTime),
+    finishedAt: millis(build.finishTime),
+  };
+}
+
+/** `results.images` without repeats (Cloud Build may list one push under its tagged and its bare name). */
+function pushedImagesOf(build: BuildResource): PushedImage[] {
+  const seen = new Set<string>();
+  const images: PushedImage[] = [];
+  for (const { name, digest } of build.results?.images ?? []) {
+    const repository = imageRepositoryOf(name);
+    const key = `${repository}@${digest}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    images.push({ name, repository, digest });
+  }
+  return images;
+}
+
+/** The first value that is set and not empty (Cloud Build sets BRANCH_NAME to '' for a tag build, for example). */
+function present(...values: (string | null | undefined)[]): string | null {
+  return values.find((value): value is string => typeof value === 'string' && value.length > 0) ?? null;
+}
+
+function millis(timestamp: string | null | undefined): number | null {
+  return timestamp ? Date.parse(timestamp) : null;
+}
+
+/** Every issue as `path: problem`, the path prefixed with what it is a path in (`build.results.images[0].digest`). */
+function describeIssues(root: string, error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = [root, formatPath(issue.path)].filter(Boolean).join('.');
+      return `${path || 'the input'}: ${problemOf(issue)}`;
+    })
+    .join('; ');
+}
+
+function problemOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    if (issue.message.startsWith('Invalid input'))
+      return `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}`;
+  }
+  return issue.message;
+}
+
+function fail(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
