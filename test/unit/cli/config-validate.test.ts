@@ -1,39 +1,13 @@
 /** `runway config validate` as users run it: a real process, its output and its exit code. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO, runway } from '../../support/cli.js';
 import { describeStrategy, summarizeTargets } from '../../../cli/config-summary.js';
 import { parseRunwayConfig } from '../../../functions/src/domain/config/load.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const RUNWAY = join(REPO, 'cli/bin/runway.mjs');
 const fixture = (name: string): string => join(REPO, 'test/fixtures/config', name);
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runway(args: readonly string[], options: { cwd?: string; stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNWAY, ...args], {
-      cwd: options.cwd ?? REPO,
-      env: { ...process.env, NO_COLOR: '1', RUNWAY_DEBUG: '' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
 
 function tempFile(name: string, content: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'runway-config-')), name);

@@ -1,37 +1,12 @@
 /** `runway events parse` as users run it: a real process, its output and its exit code. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runway, type Run } from '../../support/cli.js';
 import { FIXTURES_DIR, fixturePath, messageOf } from './fixtures.js';
 
-const RUNWAY = fileURLToPath(new URL('../../../cli/bin/runway.mjs', import.meta.url));
 const CONFIG = fixturePath('runway.yaml');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runway(args: readonly string[], options: { cwd?: string; stdin?: string } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNWAY, ...args], {
-      cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
 
 function parse(file: string, ...extra: string[]): Promise<Run> {
   return runway(['events', 'parse', '--source', 'cloud-build', '--config', CONFIG, file, ...extra]);
