@@ -5,18 +5,23 @@
 //
 //   npm start                        ports from firebase.json
 //   npm start -- --port-base 8180    ten consecutive ports from 8180 instead (also RUNWAY_PORT_BASE)
+//
+// RUNWAY_STACK_DIR moves what a run writes (stack.json, logs/, the config copy in stack/) out of .runway, so that a
+// second stack — the end-to-end test's, on other ports — leaves a developer's running `npm start` alone.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { findEmulators, firebaseToolsEnv, javaVersion, logsDir, repoRoot, runwayDir } from './emulators.mjs';
+import { findEmulators, firebaseToolsEnv, javaVersion, repoRoot, runwayDir } from './emulators.mjs';
 import { portTaken, ProcessTree, signalAll, sleep } from './lib/processes.mjs';
 
 const PROJECT_ID = 'demo-runway';
 const ONLY = 'functions,firestore,pubsub,hosting';
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
-const stackFile = path.join(runwayDir, 'stack.json');
+const stateDir = process.env.RUNWAY_STACK_DIR ? path.resolve(process.env.RUNWAY_STACK_DIR) : runwayDir;
+const logsDir = path.join(stateDir, 'logs');
+const stackFile = path.join(stateDir, 'stack.json');
 const logFile = path.join(logsDir, 'emulators.log');
 const rel = (p) => path.relative(process.cwd(), p) || '.';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -70,7 +75,7 @@ function prepareConfig(base) {
   PORTS.forEach(([emulator, key], i) => {
     config.emulators[emulator] = { host: '127.0.0.1', ...config.emulators[emulator], [key]: base + i };
   });
-  const dir = path.join(runwayDir, 'stack');
+  const dir = path.join(stateDir, 'stack');
   fs.mkdirSync(dir, { recursive: true });
   for (const name of ['functions', 'hosting', 'firestore.rules', 'firestore.indexes.json', '.firebaserc']) {
     const link = path.join(dir, name);
