@@ -43,7 +43,7 @@ export default defineConfig([
     },
   },
   {
-    files: ['functions/src/**/*.ts', 'cli/**/*.ts'],
+    files: ['functions/src/**/*.ts', 'cli/**/*.ts', 'sandbox/**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.js';
 import { registerEventsCommand } from './commands/events.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerStatusCommand } from './commands/status.js';
 
 /** The program with every command registered. Exported so tests can inspect it without spawning a process. */
 export function createProgram(): Command {
@@ -25,6 +27,8 @@ export function createProgram(): Command {
         '  runway config validate --json ci.yaml  print the resolved configuration as JSON',
         '  runway events parse --source cloud-build message.json',
         '                                         what Runway makes of a Cloud Build notification',
+        '  runway demo good --wait                a healthy release on the local stack (npm start), followed to its end',
+        '  runway status                          the latest rollouts: phase, step, traffic, latest verdict',
         '',
         'Set RUNWAY_DEBUG=1 to print stack traces.',
       ].join('\n'),
@@ -32,6 +36,8 @@ export function createProgram(): Command {
 
   registerConfigCommand(program);
   registerEventsCommand(program);
+  registerDemoCommand(program);
+  registerStatusCommand(program);
 
   // A command group (`runway`, `runway config`, …) given an unknown subcommand answers with its help. Set on the groups
   // only, after registration: commander copies the setting into commands created later, and a leaf command's own error

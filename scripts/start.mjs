@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// `npm start`: the local stack. Builds the functions, points firebase-tools at the installed Java emulators and runs
-// the Firebase emulator suite (functions, Firestore, Pub/Sub, hosting) with Runway's functions, then says what runs
-// where. Ctrl-C stops everything; a second Ctrl-C, or a child that does not stop, is killed by PID.
+// `npm start`: the local stack. Builds the functions, starts the sandbox (the Cloud Run Admin API and Cloud Monitoring
+// stand-ins, with the demo service `hello` serving its first revision under steady traffic), points firebase-tools at the
+// installed Java emulators and runs the Firebase emulator suite (functions, Firestore, Pub/Sub, Cloud Tasks, hosting)
+// with Runway's functions wired to the sandbox, then says what runs where. Ctrl-C stops everything; a second Ctrl-C, or
+// a child that does not stop, is killed by PID.
 //
-//   npm start                        ports from firebase.json
-//   npm start -- --port-base 8180    ten consecutive ports from 8180 instead (also RUNWAY_PORT_BASE)
+//   npm start                        ports from firebase.json; the sandbox's APIs on 8090 (Cloud Run) and 8091 (Monitoring)
+//   npm start -- --port-base 8180    twelve consecutive ports from 8180 instead (also RUNWAY_PORT_BASE)
+//
+// Runway runs with sandbox/runway.yaml (the demo's target hello.local) unless RUNWAY_CONFIG_FILE names another file.
 //
 // RUNWAY_STACK_DIR moves what a run writes (stack.json, logs/, the config copy in stack/) out of .runway, so that a
 // second stack — the end-to-end test's, on other ports — leaves a developer's running `npm start` alone.
@@ -20,6 +24,13 @@ const ONLY = 'functions,firestore,pubsub,hosting';
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
 const stateDir = process.env.RUNWAY_STACK_DIR ? path.resolve(process.env.RUNWAY_STACK_DIR) : runwayDir;
+// firebase-tools finds the functions' SDK by resolving firebase-functions from the functions directory it is given (the
+// config copy's link): outside the repository, the hoisted node_modules are out of reach and the functions emulator falls
+// back to a legacy parser that silently drops Firestore and scheduled functions.
+if (path.relative(repoRoot, stateDir).startsWith('..')) {
+  console.error(`RUNWAY_STACK_DIR must be inside the repository (${repoRoot}), not ${stateDir}`);
+  process.exit(2);
+}
 const logsDir = path.join(stateDir, 'logs');
 const stackFile = path.join(stateDir, 'stack.json');
 const logFile = path.join(logsDir, 'emulators.log');
@@ -41,6 +52,10 @@ const PORTS = [
   ['logging', 'port', 'Logging'],
   ['auth', 'port', 'Auth'],
 ];
+/** The sandbox's API ports: after the suite's ten with --port-base, else these. */
+const SANDBOX_PORTS = { cloudRun: 8090, monitoring: 8091 };
+const DEMO_CONFIG = path.join(repoRoot, 'sandbox', 'runway.yaml');
+const SANDBOX_READY_TIMEOUT_MS = 60_000;
 // Started by `--only functions,firestore,pubsub,hosting` (auth and logging are not).
 const USED = new Set([
   'Firestore',
@@ -58,10 +73,16 @@ function portBase(argv) {
   const value = i >= 0 ? argv[i + 1] : process.env.RUNWAY_PORT_BASE;
   if (value === undefined || value === '') return null;
   const base = Number(value);
-  if (!Number.isInteger(base) || base < 1024 || base > 65535 - PORTS.length) {
-    throw new Error(`--port-base must be a port number between 1024 and ${65535 - PORTS.length}, not ${value}`);
+  const span = PORTS.length + 2;
+  if (!Number.isInteger(base) || base < 1024 || base > 65535 - span) {
+    throw new Error(`--port-base must be a port number between 1024 and ${65535 - span}, not ${value}`);
   }
   return base;
+}
+
+/** The sandbox's API ports for a port base (or the defaults). */
+function sandboxPorts(base) {
+  return base === null ? SANDBOX_PORTS : { cloudRun: base + PORTS.length, monitoring: base + PORTS.length + 1 };
 }
 
 /**
@@ -87,8 +108,14 @@ function prepareConfig(base) {
   return { config, configPath };
 }
 
-async function checkPorts(config) {
+async function checkPorts(config, sandbox) {
   const taken = [];
+  for (const [label, port] of [
+    ['Cloud Run API (sandbox)', sandbox.cloudRun],
+    ['Monitoring API (sandbox)', sandbox.monitoring],
+  ]) {
+    if (await portTaken('127.0.0.1', port)) taken.push(`${label} ${port}`);
+  }
   for (const [emulator, key, label] of PORTS) {
     const settings = config.emulators?.[emulator];
     if (!USED.has(label) || !settings?.[key]) continue;
@@ -96,10 +123,61 @@ async function checkPorts(config) {
   }
   if (taken.length > 0) {
     throw new Error(
-      `port(s) in use: ${taken.join(', ')}. Is another \`npm start\` running? Stop it, or use ten other ` +
-        'consecutive ports: `npm start -- --port-base N` (N, N+1, … N+9: Firestore, Pub/Sub, functions, hosting, …).',
+      `port(s) in use: ${taken.join(', ')}. Is another \`npm start\` running? Stop it, or use twelve other ` +
+        'consecutive ports: `npm start -- --port-base N` (N … N+11: Firestore, Pub/Sub, functions, hosting, …, the ' +
+        "sandbox's Cloud Run and Monitoring APIs).",
     );
   }
+}
+
+// --- the sandbox ---------------------------------------------------------------------------------------------------
+
+/**
+ * Starts sandbox/main.ts in its own process group and resolves with what it wrote to its state file once it is ready:
+ * `{ pid, cloudRun, monitoring, services: { hello: url } }`.
+ */
+async function startSandboxProcess(ports, logStream) {
+  const stateFile = path.join(stateDir, 'sandbox.json');
+  fs.rmSync(stateFile, { force: true });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'sandbox', 'main.ts'),
+      '--cloud-run-port',
+      String(ports.cloudRun),
+      '--monitoring-port',
+      String(ports.monitoring),
+      '--state-file',
+      stateFile,
+      '--project',
+      PROJECT_ID,
+    ],
+    { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.on('data', (chunk) => logStream.write(chunk));
+  child.stderr.on('data', (chunk) => logStream.write(chunk));
+  let exited = null;
+  child.once('exit', (code, signal) => (exited = signal ?? `exit code ${code}`));
+  const deadline = Date.now() + SANDBOX_READY_TIMEOUT_MS;
+  while (!exited && Date.now() < deadline && !fs.existsSync(stateFile)) await sleep(100);
+  if (!fs.existsSync(stateFile)) {
+    if (!exited) signalAll([-child.pid], 'SIGKILL');
+    throw new Error(
+      `the sandbox ${exited ? `exited (${exited})` : 'did not become ready'}: see ${rel(logStream.path)}`,
+    );
+  }
+  return { child, state: JSON.parse(fs.readFileSync(stateFile, 'utf8')) };
+}
+
+/** Stops the sandbox's process group (it and its revision processes): SIGTERM, then SIGKILL. */
+async function stopSandboxProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  signalAll([-child.pid], 'SIGTERM');
+  await Promise.race([gone, sleep(5000)]);
+  signalAll([-child.pid], 'SIGKILL');
 }
 
 // --- the suite -----------------------------------------------------------------------------------------------------
@@ -126,11 +204,14 @@ async function getJson(url) {
 }
 
 function describeTrigger(trigger) {
+  // Before httpsTrigger: the emulator reports a task queue function as HTTPS too.
+  if (trigger.taskQueueTrigger || (trigger.platform === 'gcfv2' && trigger.entryPoint === 'fireTimer')) {
+    return `Cloud Tasks queue ${trigger.entryPoint ?? trigger.name} (the bake and approval timers)`;
+  }
   if (trigger.httpsTrigger) return 'HTTPS';
   if (trigger.callableTrigger) return 'callable';
   const schedule = trigger.schedule ?? trigger.scheduleTrigger;
   if (schedule) return `schedule "${schedule.schedule ?? '?'}" (the emulator does not run schedules)`;
-  if (trigger.taskQueueTrigger) return 'task queue';
   const event = trigger.eventTrigger;
   if (!event) return 'unknown trigger';
   if (event.eventType?.includes('pubsub')) return `Pub/Sub topic ${event.eventFilters?.topic ?? event.resource ?? ''}`;
@@ -145,7 +226,7 @@ function firstExisting(candidates) {
   return candidates.find((candidate) => fs.existsSync(path.join(repoRoot, candidate)));
 }
 
-async function printReady(config, startedAt) {
+async function printReady(config, startedAt, sandbox, configFile) {
   const e = config.emulators;
   const at = (name, key = 'port') => `${e[name]?.host ?? '127.0.0.1'}:${e[name]?.[key]}`;
   const hub = (await getJson(`http://${at('hub')}/emulators`)) ?? {};
@@ -173,13 +254,26 @@ async function printReady(config, startedAt) {
     `  Hosting     http://${addr('hosting')}  (placeholder dashboard)`,
     `  Hub         http://${addr('hub')}/emulators`,
     '',
+    '  Sandbox',
+    `    Cloud Run Admin API   ${sandbox.cloudRun}`,
+    `    Cloud Monitoring API  ${sandbox.monitoring}`,
+    ...Object.entries(sandbox.services).map(
+      ([name, url]) =>
+        `    service ${name.padEnd(13)} ${url}  (revision processes behind the weighted router, 20 requests/s)`,
+    ),
+    `    Runway's config       ${rel(configFile)}`,
+    '',
     triggers.length > 0 ? `  Functions loaded (${triggers.length}):` : `  No functions loaded: see ${rel(logFile)}.`,
     ...triggers.map((t) => `    ${(t.entryPoint ?? t.name ?? '?').padEnd(width)}  ${describeTrigger(t)}`),
     '',
-    `  Logs        ${rel(logsDir)}/: emulators.log (all of the suite's output), firestore-debug.log,`,
+    `  Logs        ${rel(logsDir)}/: emulators.log (all of the suite's output), sandbox.log, firestore-debug.log,`,
     '              pubsub-debug.log (and firebase-debug.log after an error)',
     '',
     '  Next',
+    '    npx runway demo good --wait         a healthy image of hello: smoke checks, 20% → 50% → 100%, promoted',
+    '    npx runway demo bad --wait          8% errors: rolled back to the stable revision by the analysis',
+    '    npx runway status                   rollouts with phase, step, traffic and the latest verdict',
+    '    npx runway demo --help              the other scenarios (slow, crash, unhealthy)',
     '    npx runway config validate          is runway.yaml valid?',
     `    npx runway events parse --source cloud-build ${fixture ?? 'FILE'}`,
     '                                        what a Cloud Build message becomes, or why it is ignored',
@@ -206,6 +300,7 @@ async function printReady(config, startedAt) {
         hosting: addr('hosting'),
         hub: addr('hub'),
         functionsLoaded: triggers.map((t) => t.entryPoint ?? t.name),
+        sandbox: { cloudRun: sandbox.cloudRun, monitoring: sandbox.monitoring, services: sandbox.services },
       },
       null,
       2,
@@ -216,8 +311,10 @@ async function printReady(config, startedAt) {
 async function main() {
   const argv = process.argv.slice(2);
   const startedAt = Date.now();
-  const { config, configPath } = prepareConfig(portBase(argv));
-  await checkPorts(config);
+  const base = portBase(argv);
+  const { config, configPath } = prepareConfig(base);
+  const ports = sandboxPorts(base);
+  await checkPorts(config, ports);
 
   console.log('▸ building the functions (npm run build --workspace functions)');
   const buildStarted = Date.now();
@@ -230,6 +327,12 @@ async function main() {
   console.log(`▸ emulators: Firestore ${emulators.firestore.jar}, Pub/Sub ${emulators.pubsub.script}; ${version}`);
 
   fs.mkdirSync(logsDir, { recursive: true });
+  const sandboxLog = fs.createWriteStream(path.join(logsDir, 'sandbox.log'), { flags: 'w' });
+  console.log('▸ starting the sandbox (Cloud Run and Monitoring stand-ins, service hello on hello:v1)');
+  const sandbox = await startSandboxProcess(ports, sandboxLog);
+  console.log(`✔ sandbox ready: Cloud Run API ${sandbox.state.cloudRun}, Monitoring API ${sandbox.state.monitoring}`);
+  const configFile = process.env.RUNWAY_CONFIG_FILE ? path.resolve(process.env.RUNWAY_CONFIG_FILE) : DEMO_CONFIG;
+
   const log = fs.createWriteStream(logFile, { flags: 'w' });
   const firebaseBin = path.join(repoRoot, 'node_modules', 'firebase-tools', 'lib', 'bin', 'firebase.js');
   const args = ['emulators:start', '--project', PROJECT_ID, '--only', ONLY];
@@ -240,7 +343,10 @@ async function main() {
     METADATA_SERVER_DETECTION: 'none',
     NO_UPDATE_NOTIFIER: '1',
     // The functions run in functions/: a relative config path would point elsewhere there.
-    ...(process.env.RUNWAY_CONFIG_FILE ? { RUNWAY_CONFIG_FILE: path.resolve(process.env.RUNWAY_CONFIG_FILE) } : {}),
+    RUNWAY_CONFIG_FILE: configFile,
+    // Runway's production adapters, pointed at the sandbox.
+    RUNWAY_CLOUD_RUN_ENDPOINT: sandbox.state.cloudRun,
+    RUNWAY_MONITORING_ENDPOINT: sandbox.state.monitoring,
   };
   console.log(`▸ starting the emulator suite: firebase ${args.join(' ')}  (log: ${rel(logFile)})`);
   // Its own process group: Ctrl-C reaches only this script, which then stops the suite once, cleanly.
@@ -281,8 +387,8 @@ async function main() {
     if (stopping) {
       // Second Ctrl-C: no more waiting.
       tree.remember(true);
-      signalAll(tree.survivors(), 'SIGKILL');
-      console.log('killed the emulator suite and its processes');
+      signalAll([...tree.survivors(), -sandbox.child.pid], 'SIGKILL');
+      console.log('killed the emulator suite, the sandbox and their processes');
       fs.rmSync(stackFile, { force: true });
       process.exit(code);
     }
@@ -302,6 +408,7 @@ async function main() {
       for (let i = 0; i < 30 && (left = tree.survivors()).length > 0; i++) await sleep(100);
       signalAll(left, 'SIGKILL');
     }
+    await stopSandboxProcess(sandbox.child);
     fs.rmSync(stackFile, { force: true });
     log.end();
     console.log(`✔ stopped in ${seconds(Date.now() - stopStarted)}; nothing left running`);
@@ -323,7 +430,7 @@ async function main() {
     return;
   }
   tree.remember();
-  await printReady(config, startedAt);
+  await printReady(config, startedAt, sandbox.state, configFile);
   passThrough = true;
   await exitedPromise;
   if (!stopping) await stop(`the emulator suite exited unexpectedly (${exited}; see ${rel(logFile)})`, 1);

@@ -2,5 +2,6 @@
  * Runway's Cloud Functions. This file exports them and nothing else: each lives in triggers/, one file per entry point.
  */
 export { cloudBuilds } from './triggers/cloudBuild.js';
+export { fireTimer } from './triggers/fireTimer.js';
 export { runEffect } from './triggers/runEffect.js';
 export { sweep } from './triggers/sweep.js';

@@ -8,14 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { formatConfigError, parseRunwayConfig, type ConfigError, type RunwayConfig } from './domain/config/load.js';
-import { firestoreTimerPort } from './adapters/firestore/timers.js';
-import {
-  logNotifier,
-  logPublisher,
-  unavailableCloudRun,
-  unavailableMetrics,
-  unavailableSmoke,
-} from './adapters/unavailable/index.js';
+import { cloudTasksTimerPort, timerTaskQueue } from './adapters/tasks/timers.js';
+import { CLOUD_RUN_ENDPOINT_ENV, createCloudRunAdapter } from './adapters/cloudrun/index.js';
+import { createMonitoringAdapter } from './adapters/monitoring/index.js';
+import { createSmokeAdapter } from './adapters/smoke/index.js';
+import { logNotifier, logPublisher } from './adapters/log/index.js';
 import { createEngine } from './engine/engine.js';
 import { systemClock, type Clock, type EffectPorts } from './engine/ports.js';
 import { createEffectRunner } from './engine/runner.js';
@@ -50,15 +47,25 @@ function buildRuntime(): Runtime {
   const clock = systemClock;
   const engine = createEngine({ db, config, clock, log: engineLog });
   const ports: EffectPorts = {
-    cloudRun: unavailableCloudRun,
-    smoke: unavailableSmoke,
-    metrics: unavailableMetrics,
-    timers: firestoreTimerPort(db, () => clock.now()),
+    // Google's APIs with the function's service account; `npm start` points both at the sandbox.
+    cloudRun: createCloudRunAdapter({ endpoint: endpointOf(CLOUD_RUN_ENDPOINT_ENV) }),
+    smoke: createSmokeAdapter(),
+    metrics: createMonitoringAdapter({ endpoint: endpointOf(MONITORING_ENDPOINT_ENV) }),
+    // A timer is a Firestore document (the record, and the sweep's backstop) and a Cloud Task that fires it on time.
+    timers: cloudTasksTimerPort({ db, now: () => clock.now(), queue: timerTaskQueue(app) }),
     notifier: logNotifier,
     publisher: logPublisher,
   };
   const runner = createEffectRunner({ db, engine, ports, clock, log: engineLog });
   return { db, config, clock, engine, runner, ports };
+}
+
+/** The environment variable with the endpoint of a Cloud Monitoring stand-in (the sandbox). */
+export const MONITORING_ENDPOINT_ENV = 'RUNWAY_MONITORING_ENDPOINT';
+
+/** An endpoint override from the environment; unset or empty means Google's API. The adapters validate it. */
+function endpointOf(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[name] || undefined;
 }
 
 /** `RUNWAY_CONFIG_FILE`, else the runway.yaml bundled beside the compiled code (functions/lib/runway.yaml). */

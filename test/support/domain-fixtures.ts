@@ -9,7 +9,7 @@ import { validateRunwayConfig } from '../../functions/src/domain/config/load.js'
 import type { TargetPolicy } from '../../functions/src/domain/config/policy.js';
 import type { Role } from '../../functions/src/domain/config/schema.js';
 import type { Decision } from '../../functions/src/domain/decision.js';
-import type { Effect } from '../../functions/src/domain/effects.js';
+import { describeSplit, type Effect, type TrafficSplit } from '../../functions/src/domain/effects.js';
 import type {
   AlertClosed,
   AlertOpened,
@@ -18,6 +18,7 @@ import type {
   Command,
   CommandName,
   RunwayEvent,
+  TrafficConflict,
 } from '../../functions/src/domain/events.js';
 import type { AnalysisMetrics, RevisionMetrics } from '../../functions/src/domain/judge.js';
 import { isTerminal, type Phase } from '../../functions/src/domain/phase.js';
@@ -52,7 +53,10 @@ export function policyOf(target: Record<string, unknown> = {}): TargetPolicy {
   return policy;
 }
 
-/** Two canary steps (10% baked 1m, 50% baked 2m), one smoke check, one bake extension then hold, a 10m guard window. */
+/**
+ * Two canary steps (10% baked 1m, 50% baked 2m), one smoke check, one bake extension then hold, a 10m guard window. The
+ * metrics delay is the default 3m, so a step's first bake timer is due after its bake + 3m (an extension after its bake).
+ */
 export const CANARY = {
   strategy: {
     canary: {
@@ -257,33 +261,64 @@ export function resultOf(effect: Effect, ok = true, options: ResultOptions = {})
   }
 }
 
+/**
+ * What Cloud Run answers when a traffic change finds a split Runway did not leave (someone changed it by hand): nothing
+ * applied, and the split that is live.
+ */
+export function trafficConflictOf(effect: Effect, actual: TrafficSplit): TrafficConflict {
+  if (effect.type !== 'cloudRun.setTraffic') throw new Error(`${effect.type} cannot conflict`);
+  return {
+    id: `result:${effect.id}`,
+    targetId: effect.targetId,
+    rolloutId: effect.rolloutId,
+    effectId: effect.id,
+    type: 'traffic.conflict',
+    actual,
+    reason: `the live split (${describeSplit(actual)}) is not one Runway left`,
+  };
+}
+
 /** An effect id no decision ever gave (version 999 is never reached in these tests). */
 export const UNKNOWN_EFFECT_ID = `${TARGET_ID}:999:0`;
 
+/** The kinds of result {@link forgedResult} makes. */
+export type ForgedKind = 'deploy' | 'traffic' | 'conflict' | 'smoke' | 'analysis' | 'timer';
+
 /**
  * A result of `type` for `rolloutId` that answers an effect nobody asked for (`effectId`), e.g. a stale or forged one.
+ * A forged `conflict` reports the candidate-less split `x` at 100%.
  */
 export function forgedResult(
-  type: 'deploy' | 'traffic' | 'smoke' | 'analysis' | 'timer',
+  type: ForgedKind,
   rolloutId: string,
   ok = true,
   effectId = UNKNOWN_EFFECT_ID,
 ): RunwayEvent {
   const base = { id: effectId, targetId: TARGET_ID, rolloutId };
   const service = { project: 'acme-prod', region: 'europe-west1', service: 'checkout' };
+  const traffic: Effect = {
+    ...base,
+    type: 'cloudRun.setTraffic',
+    service,
+    split: [{ revision: 'x', percent: 100 }],
+    purpose: 'step',
+    expected: null,
+  };
   switch (type) {
     case 'deploy':
       return resultOf(
-        { ...base, type: 'cloudRun.deployCandidate', service, image: 'x@sha256:0', tag: 'candidate' },
+        { ...base, type: 'cloudRun.deployCandidate', service, image: 'x@sha256:0', tag: 'candidate', source: 'deploy' },
         ok,
       );
     case 'traffic':
+      return resultOf(traffic, ok);
+    case 'conflict':
+      return trafficConflictOf(traffic, [{ revision: 'x', percent: 100 }]);
+    case 'smoke':
       return resultOf(
-        { ...base, type: 'cloudRun.setTraffic', service, split: [{ revision: 'x', percent: 100 }], purpose: 'step' },
+        { ...base, type: 'smoke.run', url: null, smoke: { deadline: 1000, identityToken: false, checks: [] } },
         ok,
       );
-    case 'smoke':
-      return resultOf({ ...base, type: 'smoke.run', url: null, smoke: { deadline: 1000, checks: [] } }, ok);
     case 'analysis':
       return resultOf(
         {
@@ -498,6 +533,26 @@ export class Sim {
   answer(ok = true, options: ResultOptions = {}): Decision {
     const effect = this.awaited();
     return this.send(this.answerEvent(ok, options), this.dueAt(effect));
+  }
+
+  /**
+   * Answers the traffic change the active rollout waits for with a conflict: someone changed the split by hand to
+   * `actual` (named revisions `candidate` and `stable` stand for the rollout's own).
+   */
+  conflict(actual: TrafficSplit): Decision {
+    return this.send(trafficConflictOf(this.awaited(), this.named(actual)));
+  }
+
+  /** `split` with the names `candidate` and `stable` replaced by the active rollout's revisions. */
+  named(split: TrafficSplit): TrafficSplit {
+    const r = this.active;
+    const name = (revision: string): string =>
+      revision === 'candidate'
+        ? (r.candidate?.revision ?? revision)
+        : revision === 'stable'
+          ? (r.stableRevision ?? revision)
+          : revision;
+    return split.map((s) => ({ revision: name(s.revision), percent: s.percent }));
   }
 
   /** When an effect's result arrives: a timer at its due time, anything else a second from now. */

@@ -87,11 +87,17 @@ export function onCommand(t: Transition, r: ActiveRollout, e: Command, name: Com
   }
 }
 
-/** Resume a paused rollout: the current step is baked afresh (its traffic re-applied if it never was). */
+/**
+ * Resume a paused rollout: the current step is baked afresh (its traffic re-applied if it never was, over a split a
+ * person changed by hand if that is why it paused). A single-switch rollout (blue-green, immediate) that paused on such
+ * a change goes on to its switch.
+ */
 function resume(t: Transition, r: ActiveRollout, by: string): Outcome {
   if (r.phase !== 'paused') return refused(`only a paused rollout can be resumed: ${r.id} is ${r.phase}`);
   const resumed: ActiveRollout = { ...r, phase: 'progressing', pause: null, extensions: 0 };
-  if (r.traffic.pending !== null) {
+  if (r.step < 0 && r.splitChangedByHand !== null) {
+    promoteOrAskFirst(t, { ...resumed, waitingFor: null });
+  } else if (r.traffic.pending !== null) {
     t.put({ ...resumed, waitingFor: { kind: 'traffic', effectId: r.traffic.pending.effectId } });
   } else if (r.traffic.candidatePercent === canaryWeight(r, r.step)) {
     startBake(t, { ...resumed, stepStartedAt: t.now });

@@ -23,6 +23,8 @@ import {
   onSmokeResult,
   onTimerElapsed,
   onTrafficApplied,
+  onTrafficConflict,
+  onAnalysisFailed,
   onTrafficFailed,
 } from './results.js';
 import { onCommand, onResumeHalted } from './commands.js';
@@ -60,10 +62,14 @@ function apply(t: Transition, e: RunwayEvent): Outcome {
       return withRollout(t, e.rolloutId, (r) => onSmokeResult(t, r, e));
     case 'analysis.completed':
       return withRollout(t, e.rolloutId, (r) => onAnalysisCompleted(t, r, e));
+    case 'analysis.failed':
+      return withRollout(t, e.rolloutId, (r) => onAnalysisFailed(t, r, e));
     case 'traffic.applied':
       return withRollout(t, e.rolloutId, (r) => onTrafficApplied(t, r, e));
     case 'traffic.failed':
       return withRollout(t, e.rolloutId, (r) => onTrafficFailed(t, r, e));
+    case 'traffic.conflict':
+      return withRollout(t, e.rolloutId, (r) => onTrafficConflict(t, r, e));
     case 'timer.elapsed':
       return withRollout(t, e.rolloutId, (r) => onTimerElapsed(t, r, e));
     case 'command.approve':

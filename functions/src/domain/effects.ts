@@ -11,6 +11,14 @@ import type { Millis, TimerPurpose } from './rollout.js';
 /** Percent of traffic per revision. Always sums to 100. */
 export type TrafficSplit = readonly { readonly revision: string; readonly percent: number }[];
 
+/**
+ * One split a traffic change may find live. A wrapper, not a bare {@link TrafficSplit}: effects are stored in Firestore,
+ * which cannot hold an array directly inside an array.
+ */
+export interface ExpectedSplit {
+  readonly split: TrafficSplit;
+}
+
 /** Where a Cloud Run service lives. */
 export interface ServiceRef {
   readonly project: string;
@@ -24,7 +32,11 @@ interface Base {
   readonly rolloutId: string | null;
 }
 
-/** Create a revision of `image` with 0% traffic and a tag URL; answer with revision.ready or deploy.failed. */
+/**
+ * Get a candidate revision of `image` at 0% traffic with a tag URL; answer with revision.ready or deploy.failed.
+ * `deploy`: create it (a revision name derived from the rollout, so a retry finds the one it made); `build`: adopt the
+ * revision the build deployed with `--no-traffic --tag TAG`.
+ */
 export interface DeployCandidate extends Base {
   readonly type: 'cloudRun.deployCandidate';
   readonly rolloutId: string;
@@ -32,14 +44,21 @@ export interface DeployCandidate extends Base {
   readonly image: string;
   /** Revision tag that gives the candidate its own URL. */
   readonly tag: string;
+  readonly source: 'deploy' | 'build';
 }
-/** Make Cloud Run's traffic exactly `split`; answer with traffic.applied or traffic.failed. */
+/**
+ * Make Cloud Run's traffic exactly `split` (tags stay where they are); answer with traffic.applied, traffic.failed or
+ * traffic.conflict. `expected` lists the splits Runway may have left the service in; if the live split is none of them
+ * (and not already `split`), someone changed it by hand and the change is not applied. Null overrides whatever is live
+ * (a rollback, or a person's resume after such a conflict).
+ */
 export interface SetTraffic extends Base {
   readonly type: 'cloudRun.setTraffic';
   readonly rolloutId: string;
   readonly service: ServiceRef;
   readonly split: TrafficSplit;
   readonly purpose: 'step' | 'promote' | 'rollback';
+  readonly expected: readonly ExpectedSplit[] | null;
 }
 /** Run the smoke checks against the candidate's URL; answer with smoke.passed or smoke.failed. */
 export interface RunSmokeChecks extends Base {
@@ -91,6 +110,22 @@ export type EffectType = Effect['type'];
 /** The deterministic id of the `n`th effect decided at `version` of a target. */
 export function effectIdOf(targetId: TargetId, version: number, n: number): string {
   return `${targetId}:${version}:${n}`;
+}
+
+/** True if two splits give every revision the same percent (order does not matter; 0% entries are ignored). */
+export function sameSplit(a: TrafficSplit, b: TrafficSplit): boolean {
+  const live = (s: TrafficSplit): string =>
+    s
+      .filter((e) => e.percent > 0)
+      .map((e) => `${e.revision}=${e.percent}`)
+      .sort()
+      .join(',');
+  return live(a) === live(b);
+}
+
+/** A split in a line, e.g. `hello-00002-abc 10%, hello-00001-xyz 90%`. */
+export function describeSplit(split: TrafficSplit): string {
+  return split.length === 0 ? 'no traffic' : split.map((e) => `${e.revision} ${e.percent}%`).join(', ');
 }
 
 /** A split with `candidatePercent` on the candidate and the rest on stable (entries at 0% are left out). */

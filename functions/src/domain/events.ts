@@ -61,6 +61,14 @@ export interface AnalysisCompleted extends EffectResult {
   readonly type: 'analysis.completed';
   readonly metrics: AnalysisMetrics;
 }
+/**
+ * The metrics could not be read, however often it was tried (Cloud Monitoring refused the query, say for a missing
+ * permission). Nothing is known about the step: the rollout holds for a person.
+ */
+export interface AnalysisFailed extends EffectResult {
+  readonly type: 'analysis.failed';
+  readonly reason: string;
+}
 /** Cloud Run confirmed a traffic split. */
 export interface TrafficApplied extends EffectResult {
   readonly type: 'traffic.applied';
@@ -68,6 +76,13 @@ export interface TrafficApplied extends EffectResult {
 }
 export interface TrafficFailed extends EffectResult {
   readonly type: 'traffic.failed';
+  readonly reason: string;
+}
+/** The live split was not one Runway left: someone changed it by hand. Nothing was applied. */
+export interface TrafficConflict extends EffectResult {
+  readonly type: 'traffic.conflict';
+  /** What Cloud Run serves now. */
+  readonly actual: TrafficSplit;
   readonly reason: string;
 }
 export interface TimerElapsed extends Base {
@@ -109,8 +124,10 @@ export type RunwayEvent =
   | SmokePassed
   | SmokeFailed
   | AnalysisCompleted
+  | AnalysisFailed
   | TrafficApplied
   | TrafficFailed
+  | TrafficConflict
   | TimerElapsed
   | AlertOpened
   | AlertClosed

@@ -4,7 +4,7 @@
  * that gets it there and what the rollout waits for.
  */
 import { requestTraffic, type ApprovalState, type ActiveRollout } from './rollout.js';
-import { splitOf, type ServiceRef } from './effects.js';
+import { splitOf, type ExpectedSplit, type ServiceRef } from './effects.js';
 import type { Transition } from './transition.js';
 import type { TargetPolicy } from './config/policy.js';
 import { finishAndStartNext } from './stopping.js';
@@ -14,17 +14,28 @@ export function serviceOf(policy: TargetPolicy): ServiceRef {
   return { project: policy.project, region: policy.region, service: policy.service };
 }
 
-/** The revision tag that gives a candidate its own URL. */
-export const CANDIDATE_TAG = 'candidate';
+/**
+ * The splits Runway may have left the service in: the one Cloud Run last confirmed, and each one asked for and not yet
+ * confirmed. A traffic change that finds none of them live has found a person's change. Null once a person has seen such
+ * a change and told the rollout to go on (resume, promote): the next change overrides it.
+ */
+export function expectedSplits(r: ActiveRollout): readonly ExpectedSplit[] | null {
+  if (r.splitChangedByHand !== null) return null;
+  const candidate = r.candidate?.revision ?? null;
+  const percents = [r.traffic.candidatePercent, ...r.traffic.earlier.map((q) => q.candidatePercent)];
+  if (r.traffic.pending) percents.push(r.traffic.pending.candidatePercent);
+  return [...new Set(percents)].map((p) => ({ split: splitOf(r.stableRevision, candidate, p) }));
+}
 
-/** Makes a queued rollout the active one and deploys its candidate at 0% traffic. */
+/** Makes a queued rollout the active one and gets its candidate at 0% traffic (deployed, or adopted from the build). */
 export function startDeploy(t: Transition, r: ActiveRollout): void {
   const effectId = t.emit({
     type: 'cloudRun.deployCandidate',
     rolloutId: r.id,
     service: serviceOf(r.policy),
     image: r.build.image,
-    tag: CANDIDATE_TAG,
+    tag: r.policy.candidate.tag,
+    source: r.policy.candidate.source,
   });
   t.put({ ...r, phase: 'deploying', waitingFor: { kind: 'deploy', effectId } }, 'active');
 }
@@ -82,6 +93,7 @@ export function enterStep(t: Transition, r: ActiveRollout, step: number): void {
     service: serviceOf(r.policy),
     split: splitOf(r.stableRevision, r.candidate?.revision ?? null, weight),
     purpose: 'step',
+    expected: expectedSplits(r),
   });
   t.put({
     ...r,
@@ -95,22 +107,31 @@ export function enterStep(t: Transition, r: ActiveRollout, step: number): void {
   });
 }
 
-/** The step's traffic is live: bake it. */
+/**
+ * The step's traffic is live: bake it. A step's first bake (no extension yet) also waits out Cloud Monitoring's reporting
+ * delay, so that the analysis sees the whole bake; an extension adds only its bake, the delay being already waited.
+ */
 export function startBake(t: Transition, r: ActiveRollout): void {
-  const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'bake', dueAt: t.now + bakeOf(r) });
+  const delay = r.extensions === 0 ? r.policy.analysis.metricsDelay : 0;
+  const dueAt = t.now + bakeOf(r) + delay;
+  const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'bake', dueAt });
   t.put({ ...r, stepStartedAt: r.stepStartedAt ?? t.now, waitingFor: { kind: 'timer', timerId, purpose: 'bake' } });
 }
 
-/** The bake is over: measure the step's window. */
+/**
+ * The bake is over: measure the step's window, from the step's start to what Cloud Monitoring has surely reported
+ * (now minus the reporting delay).
+ */
 export function startAnalysis(t: Transition, r: ActiveRollout): void {
+  const windowStart = r.stepStartedAt ?? t.now;
   const effectId = t.emit({
     type: 'analysis.run',
     rolloutId: r.id,
     service: serviceOf(r.policy),
     candidateRevision: r.candidate?.revision ?? '',
     stableRevision: r.stableRevision,
-    windowStart: r.stepStartedAt ?? t.now,
-    windowEnd: t.now,
+    windowStart,
+    windowEnd: Math.max(windowStart, t.now - r.policy.analysis.metricsDelay),
   });
   t.put({ ...r, waitingFor: { kind: 'analysis', effectId } });
 }
@@ -143,6 +164,7 @@ export function promote(t: Transition, r: ActiveRollout): void {
     service: serviceOf(r.policy),
     split: splitOf(r.stableRevision, r.candidate?.revision ?? null, 100),
     purpose: 'promote',
+    expected: expectedSplits(r),
   });
   t.put({
     ...r,

@@ -147,6 +147,7 @@ function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: nu
     promotedAt: null,
     ending: null,
     rollbackEndsAs: null,
+    splitChangedByHand: null,
   };
 }
 

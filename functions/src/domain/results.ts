@@ -5,14 +5,17 @@
  */
 import type {
   AnalysisCompleted,
+  AnalysisFailed,
   DeployFailed,
   RevisionReady,
   SmokeFailed,
   SmokePassed,
   TimerElapsed,
   TrafficApplied,
+  TrafficConflict,
   TrafficFailed,
 } from './events.js';
+import { describeSplit } from './effects.js';
 import type { Outcome } from './decision.js';
 import { SYSTEM } from './actor.js';
 import {
@@ -77,7 +80,8 @@ export function onSmokeResult(t: Transition, r: ActiveRollout, e: SmokePassed | 
 
 export function onTrafficApplied(t: Transition, r: ActiveRollout, e: TrafficApplied): Outcome {
   if (!isUnconfirmed(r.traffic, e.effectId)) return stale(r, 'traffic confirmation');
-  const confirmed: ActiveRollout = { ...r, traffic: confirmTraffic(r.traffic, e.effectId) };
+  // Runway's own split is live again: a person's earlier change is overridden and no longer needs overriding.
+  const confirmed: ActiveRollout = { ...r, traffic: confirmTraffic(r.traffic, e.effectId), splitChangedByHand: null };
   const percent = confirmed.traffic.candidatePercent;
   if (r.waitingFor?.kind !== 'traffic' || r.waitingFor.effectId !== e.effectId) {
     t.put(confirmed); // e.g. confirmed while paused, or an earlier change confirmed late: remember the split only
@@ -123,6 +127,36 @@ export function onTrafficFailed(t: Transition, r: ActiveRollout, e: TrafficFaile
   }
   stop(t, cleared, systemEnding(t, 'traffic_failed', `traffic change failed: ${e.reason}`), 'rolled_back');
   return applied(`${r.id}: traffic change failed; stopping`);
+}
+
+/**
+ * Someone changed the split by hand while the rollout ran: Runway applied nothing and holds the rollout, leaving the
+ * person's split live, until a person decides (resume re-applies the step over it, promote, rollback). What the candidate
+ * serves now is taken from the live split, so that a rollback or abort knows whether there is traffic to undo.
+ */
+export function onTrafficConflict(t: Transition, r: ActiveRollout, e: TrafficConflict): Outcome {
+  if (!isUnconfirmed(r.traffic, e.effectId)) return stale(r, 'traffic conflict');
+  const candidatePercent = e.actual.find((s) => s.revision === r.candidate?.revision)?.percent ?? 0;
+  const traffic = { ...forgetTraffic(r.traffic, e.effectId), candidatePercent };
+  const noted: ActiveRollout = { ...r, traffic, splitChangedByHand: { actual: e.actual, at: t.now } };
+  if (r.traffic.pending?.effectId !== e.effectId) {
+    t.put(noted); // an earlier change that a newer one replaced: nothing waits for it
+    return applied(`${r.id}: an earlier traffic change found a split changed by hand`);
+  }
+  const live = describeSplit(e.actual);
+  if (r.phase === 'rolling_back') {
+    // Rollbacks override whatever is live, so this cannot come from one; should it, a person must look.
+    failAndHalt(t, noted, {
+      ...(r.ending ?? systemEnding(t, 'traffic_failed', '')),
+      reason: `rollback refused: ${e.reason}`,
+    });
+    return applied(`${r.id}: rollback FAILED`);
+  }
+  const reason =
+    `traffic split changed outside Runway (live: ${live}); left as it is. ` +
+    'Resume to apply the step over it, promote, or roll back.';
+  t.put({ ...noted, phase: 'paused', waitingFor: null, pause: { actor: SYSTEM, reason, at: t.now } });
+  return applied(`${r.id}: paused: ${reason}`);
 }
 
 export function onTimerElapsed(t: Transition, r: ActiveRollout, e: TimerElapsed): Outcome {
@@ -177,6 +211,17 @@ export function onAnalysisCompleted(t: Transition, r: ActiveRollout, e: Analysis
     default:
       return assertNever(verdict.result, 'verdict');
   }
+}
+
+/**
+ * The step's metrics could not be read: nothing says the candidate is good or bad, so it neither moves on nor rolls back.
+ * It holds where it is for a person (resume measures the step again; an alert or a person can still roll back).
+ */
+export function onAnalysisFailed(t: Transition, r: ActiveRollout, e: AnalysisFailed): Outcome {
+  if (r.waitingFor?.kind !== 'analysis' || r.waitingFor.effectId !== e.effectId) return stale(r, 'analysis failure');
+  const reason = `analysis could not run: ${e.reason}`;
+  t.put({ ...r, phase: 'paused', waitingFor: null, pause: { actor: SYSTEM, reason, at: t.now } });
+  return applied(`${r.id}: held for a person: ${reason}`);
 }
 
 /** Too little evidence: bake longer, up to the limit; then hold for a person or fail, per policy. */

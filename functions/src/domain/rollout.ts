@@ -7,6 +7,7 @@ import type { Actor } from './actor.js';
 import type { TargetId, TargetPolicy } from './config/policy.js';
 import type { ActivePhase, Phase } from './phase.js';
 import type { Verdict } from './judge.js';
+import type { TrafficSplit } from './effects.js';
 
 /** Milliseconds since the epoch. The domain never reads the clock: times come in with events. */
 export type Millis = number;
@@ -176,6 +177,11 @@ export interface Rollout {
   readonly ending: Ending | null;
   /** While rolling back: the terminal phase it ends in once stable serves 100%. */
   readonly rollbackEndsAs: 'rolled_back' | 'rejected' | 'superseded' | null;
+  /**
+   * Set when a traffic change found a split Runway did not leave (someone changed it by hand): the rollout paused, and
+   * the next traffic change — after a person resumed or promoted it — overrides the live split instead of refusing.
+   */
+  readonly splitChangedByHand: { readonly actual: TrafficSplit; readonly at: Millis } | null;
 }
 
 /** An active rollout: one whose phase is not terminal. */

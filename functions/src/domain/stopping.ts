@@ -28,6 +28,8 @@ export function stop(t: Transition, r: ActiveRollout, ending: Ending, endsAs: St
     service: serviceOf(r.policy),
     split: [{ revision: r.stableRevision, percent: 100 }],
     purpose: 'rollback',
+    // A rollback overrides whatever is live, a person's change included: returning users to stable comes first.
+    expected: null,
   });
   t.put({
     ...base,

@@ -32,9 +32,10 @@ export async function executeEffect(effect: Effect, ports: EffectPorts): Promise
     case 'cloudRun.setTraffic': {
       const r = await ports.cloudRun.setTraffic(effect);
       const base = { ...answer, rolloutId: effect.rolloutId };
+      if (r.ok) return result({ ...base, type: 'traffic.applied', split: r.split });
       return result(
-        r.ok
-          ? { ...base, type: 'traffic.applied', split: r.split }
+        r.conflict
+          ? { ...base, type: 'traffic.conflict', actual: r.actual, reason: r.reason }
           : { ...base, type: 'traffic.failed', reason: r.reason },
       );
     }
@@ -74,8 +75,8 @@ export function isBestEffort(effect: Effect): boolean {
 }
 
 /**
- * The failure event that ends the wait for an effect whose transient failures persisted, or null for effects that have
- * none (analysis and timers keep being retried; a person can still roll back meanwhile).
+ * The failure event that ends the wait for an effect whose failures persisted, or null for effects that have none
+ * (timers keep being retried; a person can still roll back meanwhile).
  */
 export function giveUpEvent(effect: Effect, reason: string): RunwayEvent | null {
   const answer = { id: resultEventIdOf(effect.id), targetId: effect.targetId, effectId: effect.id };
@@ -87,6 +88,7 @@ export function giveUpEvent(effect: Effect, reason: string): RunwayEvent | null 
     case 'smoke.run':
       return { ...answer, rolloutId: effect.rolloutId, type: 'smoke.failed', results: [], reason };
     case 'analysis.run':
+      return { ...answer, rolloutId: effect.rolloutId, type: 'analysis.failed', reason };
     case 'timer.schedule':
     case 'notify':
     case 'events.publish':

@@ -38,9 +38,14 @@ export type DeployResult =
     }
   | { readonly ok: false; readonly reason: string };
 
-/** The answer to a traffic change: the split Cloud Run now serves, or why it could not be applied. */
+/**
+ * The answer to a traffic change: the split Cloud Run now serves; or that someone changed the split by hand (the live
+ * split was none of the effect's `expected` ones), with what is live; or why it could not be applied.
+ */
 export type TrafficResult =
-  { readonly ok: true; readonly split: TrafficSplit } | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly split: TrafficSplit }
+  | { readonly ok: false; readonly conflict: true; readonly actual: TrafficSplit; readonly reason: string }
+  | { readonly ok: false; readonly conflict?: false; readonly reason: string };
 
 /** Cloud Run Admin API: create candidate revisions and move traffic. Both calls are idempotent by the effect's id. */
 export interface CloudRunPort {

@@ -23,7 +23,7 @@ import {
   releaseForRetry,
   sweepableEffects,
 } from '../adapters/firestore/outbox.js';
-import { dueTimers, markTimerFired } from '../adapters/firestore/timers.js';
+import { dueTimers } from '../adapters/firestore/timers.js';
 import { readTarget } from '../adapters/firestore/targets.js';
 import { isTrafficChangeObsolete } from '../domain/rollout.js';
 import type { EffectDoc, TimerDoc } from '../adapters/firestore/documents.js';
@@ -31,7 +31,7 @@ import { engineLog, errorMessage } from '../logs.js';
 import { executeEffect, giveUpEvent, isBestEffort } from './execute.js';
 import { DEFAULT_OUTBOX, backoffMs, type OutboxOptions } from './outbox.js';
 import type { Clock, EffectPorts } from './ports.js';
-import { timerElapsedEvent } from './timers.js';
+import { fireTimer } from './timerFiring.js';
 import type { EffectRunner, Engine, EngineLog, RunOutcome, SweepCounts } from './types.js';
 
 /** What the runner needs. */
@@ -150,9 +150,7 @@ export function createEffectRunner(deps: RunnerDeps): EffectRunner {
     await Promise.all(
       timers.map(async (timer) => {
         try {
-          const result = await engine.handle(timerElapsedEvent(timer));
-          await markTimerFired(db, timer.timerId, now());
-          log.timerFired(timer.timerId, result);
+          await fireTimer({ db, engine, clock, log }, timer);
           counts.fired++;
         } catch {
           counts.errors++; // stays due: the next sweep tries again, and a duplicate is harmless

@@ -40,11 +40,21 @@ describe('defaults of an almost-empty target', () => {
         ],
       },
     ],
+    ['candidate.source deploy: Runway deploys the candidate', target.candidate.source, 'deploy'],
+    ['candidate.tag candidate', target.candidate.tag, 'candidate'],
     ['smoke.deadline 2m', target.smoke.deadline, 120_000],
+    ['smoke.identityToken false', target.smoke.identityToken, false],
+    ['smoke.audience none (the URL the checks call)', target.smoke.audience, undefined],
     ['smoke.checks none', target.smoke.checks, []],
     ['analysis.maxErrorRatePercent 1', target.analysis.maxErrorRatePercent, 1],
     ['analysis.maxP99LatencyMs 1000', target.analysis.maxP99LatencyMs, 1_000],
     ['analysis.minRequests 50', target.analysis.minRequests, 50],
+    ['analysis.metricsDelay 3m', target.analysis.metricsDelay, 180_000],
+    [
+      'analysis.compareWithStable: 1 point of errors, 50% of p99',
+      target.analysis.compareWithStable,
+      { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
+    ],
     ['analysis.inconclusive.maxExtensions 3', target.analysis.inconclusive.maxExtensions, 3],
     ['analysis.inconclusive.then hold', target.analysis.inconclusive.then, 'hold'],
     ['approval.required false', target.approval.required, false],
@@ -83,9 +93,10 @@ describe('defaults inside sections that are given', () => {
     });
   });
 
-  it('gives a smoke check GET, 200, no headers, a 5s timeout and 2 retries', () => {
+  it('gives a smoke check GET, 200, no headers, a 5s timeout and 2 retries; no JSON check, no latency limit', () => {
     expect(withSections.smoke).toEqual({
       deadline: 120_000,
+      identityToken: false,
       checks: [{ path: '/healthz', method: 'GET', headers: {}, expectStatus: 200, timeout: 5_000, retries: 2 }],
     });
   });
@@ -95,8 +106,45 @@ describe('defaults inside sections that are given', () => {
       maxErrorRatePercent: 1,
       maxP99LatencyMs: 1_000,
       minRequests: 50,
+      metricsDelay: 180_000,
+      compareWithStable: { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
       inconclusive: { maxExtensions: 3, then: 'fail' },
     });
+  });
+
+  it('keeps the other compareWithStable default when only one is set', () => {
+    const one = onlyTarget(`${ALMOST_EMPTY}      analysis: { compareWithStable: { maxErrorRateIncrease: 0.5 } }\n`);
+    expect(one.analysis.compareWithStable).toEqual({ maxErrorRateIncrease: 0.5, maxP99LatencyIncreasePercent: 50 });
+  });
+
+  it('reads metricsDelay as a duration; 0 judges up to the end of the bake', () => {
+    expect(onlyTarget(`${ALMOST_EMPTY}      analysis: { metricsDelay: 90s }\n`).analysis.metricsDelay).toBe(90_000);
+    expect(onlyTarget(`${ALMOST_EMPTY}      analysis: { metricsDelay: 0 }\n`).analysis.metricsDelay).toBe(0);
+  });
+
+  it('keeps the default tag when only the source is set', () => {
+    expect(onlyTarget(`${ALMOST_EMPTY}      candidate: { source: build }\n`).candidate).toEqual({
+      source: 'build',
+      tag: 'candidate',
+    });
+  });
+
+  it('reads a smoke check with a JSON expectation, a latency limit and an identity token', () => {
+    const smoke = onlyTarget(`${ALMOST_EMPTY}      smoke:
+        identityToken: true
+        audience: https://checkout.acme.example
+        checks:
+          - path: /healthz
+            expectJson: { path: '$.checks[0].status', equals: ok } # quoted: [ ] mean a list in YAML's { } style
+            maxLatency: 800ms
+          - path: /version
+            expectJson: { path: $.ready, equals: true }
+`).smoke;
+    expect(smoke).toMatchObject({ identityToken: true, audience: 'https://checkout.acme.example' });
+    expect(smoke.checks.map((c) => [c.expectJson, c.maxLatency])).toEqual([
+      [{ path: '$.checks[0].status', equals: 'ok' }, 800],
+      [{ path: '$.ready', equals: true }, undefined],
+    ]);
   });
 
   it('reads canary: {} as the default steps', () => {

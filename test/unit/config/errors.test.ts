@@ -145,6 +145,66 @@ describe('runway.yaml errors name the bad field and say what it must be', () => 
       ],
     ],
     [
+      'a JSON path that does not start with $, and one with a bad index',
+      `${BASE}      smoke:\n        checks:\n          - { path: /healthz, expectJson: { path: status, equals: ok } }\n          - { path: /v, expectJson: { path: '$.items[x]', equals: 1 } }\n`,
+      [
+        `${P}.smoke.checks[0].expectJson.path: must be a JSON path such as $.status or $.items[0].id`,
+        `${P}.smoke.checks[1].expectJson.path: must be a JSON path such as $.status or $.items[0].id`,
+      ],
+    ],
+    [
+      'a JSON expectation that is a list, and an unknown field in one',
+      `${BASE}      smoke:\n        checks:\n          - { path: /healthz, expectJson: { path: $.status, equals: [ok] } }\n          - { path: /v, expectJson: { path: $.ok, equals: true, value: 1 } }\n`,
+      [
+        `${P}.smoke.checks[0].expectJson.equals: must be a string, number, boolean or null`,
+        `${P}.smoke.checks[1].expectJson.value: unknown field`,
+      ],
+    ],
+    [
+      'a smoke latency limit that is not a duration',
+      `${BASE}      smoke: { checks: [{ path: /healthz, maxLatency: fast }] }\n`,
+      [`${P}.smoke.checks[0].maxLatency: must be a duration such as 30s, 5m or 1h30m (or a whole number of seconds)`],
+    ],
+    [
+      'an identity token flag that is text, and an audience that is not a URL',
+      `${BASE}      smoke: { identityToken: yes, audience: checkout }\n`,
+      [
+        `${P}.smoke.identityToken: must be true or false, not text ("yes")`,
+        `${P}.smoke.audience: must be a URL such as https://checkout-abc123-ew.a.run.app`,
+      ],
+    ],
+    [
+      'a candidate source that does not exist and a tag Cloud Run would refuse',
+      `${BASE}      candidate: { source: ci, tag: Candidate }\n`,
+      [
+        `${P}.candidate.source: must be one of deploy, build`,
+        `${P}.candidate.tag: must be lower-case letters, digits and dashes, starting with a letter, at most 20 characters`,
+      ],
+    ],
+    [
+      'candidate tags that start with a digit, end with a dash or are too long',
+      `${BASE}      candidate: { tag: 1-rev }\n    staging:\n      project: acme-staging\n      region: europe-west1\n      candidate: { tag: rev- }\n    preview:\n      project: acme-preview\n      region: europe-west1\n      candidate: { tag: abcdefghijklmnopqrstu }\n`,
+      [
+        `${P}.candidate.tag: must be lower-case letters, digits and dashes, starting with a letter, at most 20 characters`,
+        'targets.checkout.staging.candidate.tag: must be lower-case letters, digits and dashes, starting with a letter, at most 20 characters',
+        'targets.checkout.preview.candidate.tag: must be lower-case letters, digits and dashes, starting with a letter, at most 20 characters',
+      ],
+    ],
+    [
+      'a misspelt candidate field',
+      `${BASE}      candidate: { tags: canary }\n`,
+      [`${P}.candidate.tags: unknown field (did you mean tag?)`],
+    ],
+    [
+      'a metrics delay that is not a duration and stable comparisons out of range',
+      `${BASE}      analysis:\n        metricsDelay: soon\n        compareWithStable: { maxErrorRateIncrease: 150, maxP99LatencyIncreasePercent: -1 }\n`,
+      [
+        `${P}.analysis.metricsDelay: must be a duration such as 30s, 5m or 1h30m (or a whole number of seconds)`,
+        `${P}.analysis.compareWithStable.maxErrorRateIncrease: must be between 0 and 100`,
+        `${P}.analysis.compareWithStable.maxP99LatencyIncreasePercent: must be at least 0`,
+      ],
+    ],
+    [
       'an empty match block and bad match criteria',
       `${BASE}      match: {}\n    staging:\n      project: acme-staging\n      region: europe-west1\n      match: { triggerId: [], image: "europe-docker.pkg.dev/acme/apps/checkout:latest", substitutions: { env: prod } }\n`,
       [

@@ -65,6 +65,8 @@ describe('the example runway.yaml', () => {
       maxErrorRatePercent: 0.5,
       maxP99LatencyMs: 800,
       minRequests: 200,
+      metricsDelay: 180_000,
+      compareWithStable: { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
       inconclusive: { maxExtensions: 2, then: 'hold' },
     });
     expect(production.approval).toEqual({

@@ -8,6 +8,7 @@ const TARGET_KEYS = [
   'region',
   'service',
   'strategy',
+  'candidate',
   'smoke',
   'analysis',
   'approval',
@@ -29,6 +30,7 @@ describe('suggestKey', () => {
     ['sevice', 'service'],
     ['macth', 'match'],
     ['smoek', 'smoke'],
+    ['candiate', 'candidate'],
     ['smo', undefined], // too short to be sure
     ['policy', undefined], // not close to anything
     ['canary', undefined], // right word, wrong level: no guess
@@ -76,7 +78,27 @@ describe('allowedKeysAt', () => {
     ],
     [
       ['targets', 'a', 'b', 'smoke', 'checks', 3],
-      ['name', 'path', 'method', 'headers', 'body', 'expectStatus', 'bodyContains', 'timeout', 'retries'],
+      [
+        'name',
+        'path',
+        'method',
+        'headers',
+        'body',
+        'expectStatus',
+        'bodyContains',
+        'expectJson',
+        'maxLatency',
+        'timeout',
+        'retries',
+      ],
+    ],
+    [
+      ['targets', 'a', 'b', 'candidate'],
+      ['source', 'tag'],
+    ],
+    [
+      ['targets', 'a', 'b', 'analysis', 'compareWithStable'],
+      ['maxErrorRateIncrease', 'maxP99LatencyIncreasePercent'],
     ],
     [['targets', 'checkout'], []], // a record of environments: any key
     [['targets', 'a', 'b', 'project'], []], // not an object

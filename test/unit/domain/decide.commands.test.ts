@@ -19,6 +19,7 @@ import {
   type Sim,
 } from '../../support/domain-fixtures.js';
 import {
+  BAKE_0,
   GATE_FIRST,
   GATE_PROMOTION,
   PROMOTE,
@@ -111,7 +112,7 @@ const STAGES: Record<string, StageCase> = {
     expect: {
       ...progressing(),
       pause: notProgressing,
-      resume: { phase: 'progressing', work: ['timer bake +60s'] },
+      resume: { phase: 'progressing', work: [BAKE_0] },
     },
   },
   'promoted (traffic asked)': { given: at('promoted:traffic'), phase: 'promoted', expect: promoted() },
@@ -377,15 +378,15 @@ describe('decide(): what commands do', () => {
     expect(resumed.state.active).toMatchObject({ phase: 'progressing', waitingFor: { kind: 'traffic' } });
     expect(describeWork(resumed, sim.now)).toEqual([]);
     const confirmed = sim.answer();
-    expect(describeWork(confirmed, sim.now)).toEqual(['timer bake +60s']);
+    expect(describeWork(confirmed, sim.now)).toEqual([BAKE_0]);
   });
 
-  it('pause drops the bake timer; resume bakes the step afresh from now', () => {
+  it('pause drops the bake timer; resume bakes the step afresh from now, metrics delay included', () => {
     const sim = pausedAt('progressing:baking')();
     expect(sim.active.waitingFor).toBeNull();
     const resumed = sim.command('resume', ACTORS.deployer);
     expect(resumed.state.active).toMatchObject({ phase: 'progressing', pause: null, stepStartedAt: sim.now });
-    expect(describeWork(resumed, sim.now)).toEqual(['timer bake +60s']);
+    expect(describeWork(resumed, sim.now)).toEqual([BAKE_0]);
   });
 
   it('resume after the judge held the rollout bakes again with the extensions reset', () => {
@@ -393,7 +394,7 @@ describe('decide(): what commands do', () => {
     expect(sim.active).toMatchObject({ phase: 'paused', extensions: 1 });
     const resumed = sim.command('resume', ACTORS.deployer);
     expect(resumed.state.active).toMatchObject({ phase: 'progressing', extensions: 0, step: 0 });
-    expect(describeWork(resumed, sim.now)).toEqual(['timer bake +60s']);
+    expect(describeWork(resumed, sim.now)).toEqual([BAKE_0]);
   });
 
   it('promote skips the remaining steps but never the approval gate', () => {

@@ -44,6 +44,7 @@ describe('decide(): a build arrives', () => {
       service: { project: 'acme-prod', region: 'europe-west1', service: 'checkout' },
       image: buildInfo('b1').image,
       tag: 'candidate',
+      source: 'deploy',
     });
     expect(d.state.active).toMatchObject({
       id: B1,
@@ -55,6 +56,34 @@ describe('decide(): a build arrives', () => {
       traffic: { candidatePercent: 0, pending: null },
     });
     expect(d.state.recentBuilds[0]).toMatchObject({ buildId: 'b1', status: 'SUCCESS', rolloutId: B1, at: sim.now });
+  });
+
+  it.each<[string, Record<string, unknown>, { source: string; tag: string }]>([
+    ['the default: Runway deploys it, tagged candidate', {}, { source: 'deploy', tag: 'candidate' }],
+    [
+      'candidate.source build: adopt what the build deployed',
+      { candidate: { source: 'build' } },
+      { source: 'build', tag: 'candidate' },
+    ],
+    ['candidate.tag: its own tag', { candidate: { tag: 'canary' } }, { source: 'deploy', tag: 'canary' }],
+    ['both', { candidate: { source: 'build', tag: 'next' } }, { source: 'build', tag: 'next' }],
+  ])('the deploy effect takes source and tag from the policy: %s', (_name, target, expected) => {
+    const sim = new Sim({ policy: policyOf(target) });
+    const d = sim.build();
+    expect(d.effects[0]).toMatchObject({ type: 'cloudRun.deployCandidate', image: buildInfo('b1').image, ...expected });
+  });
+
+  it('a queued rollout deploys with the policy it was created with, even if runway.yaml changed since', () => {
+    const sim = driveTo('progressing:baking');
+    sim.build(); // b2 queued under the fixture's policy (source deploy)
+    sim.policy = canaryPolicy({ candidate: { source: 'build', tag: 'next' } });
+    sim.command('rollback', ACTORS.deployer, 'make way');
+    const d = sim.answer(); // b1 rolled back: b2 starts
+    expect(d.effects.find((e) => e.type === 'cloudRun.deployCandidate')).toMatchObject({
+      rolloutId: B2,
+      source: 'deploy',
+      tag: 'candidate',
+    });
   });
 
   it('while another is active: it queues', () => {

@@ -89,9 +89,9 @@ describe('decide(): strategies end to end', () => {
     expect(j.phases).toEqual(['deploying', 'verifying', 'progressing#0', 'progressing#1', 'promoted', 'succeeded']);
   });
 
-  it('canary with the default steps from runway.yaml (10%, 50%, 5m bake each)', () => {
+  it('canary with the default steps from runway.yaml (10%, 50%, 5m bake each) and the default 3m metrics delay', () => {
     const sim = driveTo('progressing:baking', { policy: policyOf({}) });
-    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +300s']);
+    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +480s']);
   });
 
   it('blueGreen: 0%, smoke checks, then 100% at once; no canary steps and no analysis', () => {

@@ -4,8 +4,18 @@
  * Commands have their own table (decide.commands.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { FAILING, PASSING, THIN, alertClosed, resultOf } from '../../support/domain-fixtures.js';
 import {
+  FAILING,
+  PASSING,
+  THIN,
+  alertClosed,
+  metricsOf,
+  resultOf,
+  revisionMetrics,
+} from '../../support/domain-fixtures.js';
+import {
+  BAKE_0,
+  METRICS_DELAY_MS,
   PROMOTE,
   ROLLBACK,
   STEP_1,
@@ -26,13 +36,13 @@ import {
 const ROWS: Row[] = [
   // progressing, traffic asked for
   {
-    name: 'progressing (traffic) × traffic.applied → bake step 1',
+    name: 'progressing (traffic) × traffic.applied → bake step 1 (1m, plus the 3m metrics delay)',
     given: at('progressing:traffic'),
     when: ok,
     status: 'applied',
     message: /10% on the candidate/,
     phase: 'progressing',
-    work: ['timer bake +60s'],
+    work: [BAKE_0],
     then: (d, sim) =>
       expect(d.state.active).toMatchObject({
         traffic: { candidatePercent: 10, pending: null },
@@ -58,13 +68,13 @@ const ROWS: Row[] = [
     work: ROLLBACK,
   },
   {
-    name: 'progressing (traffic, step 2) × traffic.applied → bake step 2',
+    name: 'progressing (traffic, step 2) × traffic.applied → bake step 2 (2m, plus the 3m metrics delay)',
     given: at('progressing:traffic', {}, 1),
     when: ok,
     status: 'applied',
     message: /50% on the candidate/,
     phase: 'progressing',
-    work: ['timer bake +120s'],
+    work: ['timer bake +300s'],
   },
   {
     name: 'progressing (traffic) × traffic.applied for another effect → ignored',
@@ -94,7 +104,7 @@ const ROWS: Row[] = [
 
   // progressing, baking
   {
-    name: 'progressing (baking) × bake timer → analysis of the step window',
+    name: 'progressing (baking) × bake timer → analysis of the step window, up to what Monitoring surely reported',
     given: at('progressing:baking'),
     when: ok,
     status: 'applied',
@@ -107,7 +117,7 @@ const ROWS: Row[] = [
         candidateRevision: 'checkout-b1',
         stableRevision: 'checkout-00001-old',
         windowStart: sim.rollout('checkout.production@b1').stepStartedAt,
-        windowEnd: sim.now,
+        windowEnd: sim.now - METRICS_DELAY_MS,
       }),
   },
   {
@@ -184,7 +194,7 @@ const ROWS: Row[] = [
     then: (d) => expect(d.state.active?.ending?.cause).toBe('analysis_failed'),
   },
   {
-    name: 'progressing (analysing) × inconclusive → bake extended (1/1)',
+    name: 'progressing (analysing) × inconclusive → bake extended (1/1) by the bake alone: the delay is already waited',
     given: at('progressing:analysing'),
     when: analysis(THIN),
     status: 'applied',
@@ -196,6 +206,26 @@ const ROWS: Row[] = [
         extensions: 1,
         stepStartedAt: sim.rollout('checkout.production@b1').stepStartedAt,
       }),
+  },
+  {
+    name: 'progressing (analysing) × errors over the limit, but the stable revision as bad → inconclusive, bake extended',
+    given: at('progressing:analysing'),
+    when: analysis(metricsOf(revisionMetrics(200, 10, 120), revisionMetrics(2000, 90, 110))),
+    status: 'applied',
+    message: /inconclusive \(error rate 5% is over the limit of 1%, but the stable revision's is as high \(4.5%\)/,
+    phase: 'progressing',
+    work: ['timer bake +60s'],
+    then: (d) =>
+      expect(d.state.active?.verdicts.at(-1)).toMatchObject({ result: 'inconclusive', comparedWithStable: true }),
+  },
+  {
+    name: 'progressing (analysing) × within the limits but much slower than stable → rolling back',
+    given: at('progressing:analysing'),
+    when: analysis(metricsOf(revisionMetrics(200, 0, 400), revisionMetrics(2000, 0, 100))),
+    status: 'applied',
+    message: /analysis failed: p99 latency 400 ms is more than 50% over the stable revision's 100 ms/,
+    phase: 'rolling_back',
+    work: ROLLBACK,
   },
   {
     name: 'progressing (analysing) × inconclusive past the limit, then hold → paused for a person',

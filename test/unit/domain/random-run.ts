@@ -6,13 +6,15 @@
  * nobody asked for — and hands every decision to the checks.
  *
  * It also keeps a model of Cloud Run: the traffic split the service really has, which is whatever split the last
- * *applied* setTraffic effect asked for (whether or not decide() still cared about it).
+ * *applied* setTraffic effect asked for (whether or not decide() still cared about it), or what a person set by hand (a
+ * `hand` step). Like Cloud Run's adapter, the model answers a traffic change with `traffic.conflict` (and applies
+ * nothing) when the live split is none of the effect's `expected` ones, so conflicts arise the way they do in production.
  */
 import fc from 'fast-check';
 import { decide } from '../../../functions/src/domain/decide.js';
 import type { TargetPolicy } from '../../../functions/src/domain/config/policy.js';
 import type { Decision } from '../../../functions/src/domain/decision.js';
-import type { Effect, SetTraffic, TrafficSplit } from '../../../functions/src/domain/effects.js';
+import { sameSplit, type Effect, type SetTraffic, type TrafficSplit } from '../../../functions/src/domain/effects.js';
 import { COMMANDS, type CommandName, type RunwayEvent } from '../../../functions/src/domain/events.js';
 import type { AnalysisMetrics } from '../../../functions/src/domain/judge.js';
 import { isTerminal } from '../../../functions/src/domain/phase.js';
@@ -35,10 +37,15 @@ import {
   policyOf,
   resultOf,
   revisionMetrics,
+  trafficConflictOf,
+  type ForgedKind,
 } from '../../support/domain-fixtures.js';
 
 type ActorName = keyof typeof ACTORS;
-type ForgedType = Parameters<typeof forgedResult>[0];
+type ForgedType = ForgedKind;
+
+/** A revision a person routes traffic to by hand: neither a rollout's candidate nor the stable revision. */
+export const HOTFIX_REVISION = 'checkout-00000-hotfix';
 
 export type Step =
   | {
@@ -62,7 +69,12 @@ export type Step =
   /** A result already delivered, again: one of the last three (`recent`) or any. */
   | { readonly kind: 'redeliver'; readonly pick: number; readonly recent: boolean }
   | { readonly kind: 'garbage'; readonly pick: number; readonly type: ForgedType; readonly ok: boolean }
-  | { readonly kind: 'config'; readonly removed: boolean };
+  | { readonly kind: 'config'; readonly removed: boolean }
+  /**
+   * A person changes the split by hand: everything to stable, `percent` to the active rollout's candidate (the rest to
+   * stable), or everything to a revision of their own.
+   */
+  | { readonly kind: 'hand'; readonly shape: 'stable' | 'candidate' | 'hotfix'; readonly percent: number };
 
 export interface Scenario {
   readonly policy: TargetPolicy;
@@ -93,8 +105,17 @@ export interface History {
   readonly traffic: ReadonlyMap<string, readonly SetTraffic[]>;
   /** Traffic changes Cloud Run answered with traffic.failed, up to and including this step. */
   readonly failedTraffic: ReadonlySet<string>;
+  /** Traffic changes Cloud Run answered with traffic.conflict (nothing applied), up to and including this step. */
+  readonly conflictedTraffic: ReadonlySet<string>;
+  /** Rollouts for which decide() applied a traffic.conflict, up to and including this step. */
+  readonly conflicted: ReadonlySet<string>;
   /** Cloud Run's real split after this step's event. */
   readonly world: TrafficSplit;
+  /**
+   * True while the live split is one a person set by hand and no applied traffic.conflict has told Runway about it since:
+   * Runway cannot know what it has not been told.
+   */
+  readonly handSplitUnseen: boolean;
 }
 
 export type Check = (obs: Observation, history: History) => void;
@@ -132,7 +153,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 5,
     arbitrary: fc.record({
       kind: fc.constant('command' as const),
-      name: fc.constantFrom(...COMMANDS),
+      // Resume and promote a little more often than the rest: they are what moves a paused rollout on.
+      name: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...COMMANDS) },
+        fc.constantFrom<CommandName>('resume', 'promote'),
+      ),
       // Mostly people allowed to act, with a reason, on the active rollout: commands that land get further.
       actor: fc.oneof(
         { weight: 3, arbitrary: fc.constantFrom<ActorName>('deployer', 'approver', 'admin') },
@@ -164,11 +189,19 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('garbage' as const),
       pick: fc.nat(),
-      type: fc.constantFrom<ForgedType>('deploy', 'traffic', 'smoke', 'analysis', 'timer'),
+      type: fc.constantFrom<ForgedType>('deploy', 'traffic', 'conflict', 'smoke', 'analysis', 'timer'),
       ok: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('config' as const), removed: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('hand' as const),
+      shape: fc.constantFrom<'stable' | 'candidate' | 'hotfix'>('stable', 'candidate', 'candidate', 'hotfix'),
+      percent: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
 );
 
 const policyArb: fc.Arbitrary<TargetPolicy> = fc
@@ -246,6 +279,7 @@ function describe(e: RunwayEvent): string {
   if ('reason' in e && e.type.startsWith('command.')) parts.push(`reason ${JSON.stringify(e.reason)}`);
   if (e.type === 'analysis.completed')
     parts.push(`requests ${e.metrics.candidate.requests} errors ${e.metrics.candidate.errors}`);
+  if (e.type === 'traffic.conflict') parts.push(`live ${JSON.stringify(e.actual)}`);
   return parts.join(' ');
 }
 
@@ -267,7 +301,10 @@ class Run {
   private readonly effectIds = new Set<string>();
   private readonly traffic = new Map<string, SetTraffic[]>();
   private readonly failedTraffic = new Set<string>();
+  private readonly conflictedTraffic = new Set<string>();
+  private readonly conflicted = new Set<string>();
   private world: TrafficSplit;
+  private handSplitUnseen = false;
   private builds = 0;
   private failedBuilds = 0;
   private incidents = 0;
@@ -297,6 +334,9 @@ class Run {
           ...(step.sameRevision && serving !== null ? { revision: serving } : {}),
         };
         const at = effect.type === 'timer.schedule' ? Math.max(effect.dueAt, this.now + 1000) : this.now + 1000;
+        if (effect.type === 'cloudRun.setTraffic' && step.ok && this.findsHandChange(effect)) {
+          return { event: trafficConflictOf(effect, this.world), origin: 'result', answered: effect, at };
+        }
         return { event: resultOf(effect, step.ok, options), origin: 'result', answered: effect, at };
       }
       case 'command': {
@@ -331,6 +371,9 @@ class Run {
       case 'config':
         this.policy = step.removed ? null : this.scenario.policy;
         return other(alertClosed());
+      case 'hand':
+        this.changeSplitByHand(step);
+        return other(alertClosed());
     }
   }
 
@@ -348,8 +391,16 @@ class Run {
       this.consumed.push(event);
       if (event.type === 'traffic.applied' && next.answered.type === 'cloudRun.setTraffic') {
         this.world = next.answered.split;
+        this.handSplitUnseen = false;
       }
       if (event.type === 'traffic.failed') this.failedTraffic.add(next.answered.id);
+      if (event.type === 'traffic.conflict') {
+        this.conflictedTraffic.add(next.answered.id);
+        if (decision.outcome.status === 'applied') {
+          this.conflicted.add(event.rolloutId);
+          this.handSplitUnseen = false;
+        }
+      }
     }
     for (const effect of decision.effects) {
       if (isAnswerable(effect)) this.outstanding.push(effect);
@@ -364,7 +415,10 @@ class Run {
       effectIds: this.effectIds,
       traffic: this.traffic,
       failedTraffic: this.failedTraffic,
+      conflictedTraffic: this.conflictedTraffic,
+      conflicted: this.conflicted,
       world: this.world,
+      handSplitUnseen: this.handSplitUnseen,
     };
     for (const check of checks) check(obs, history);
 
@@ -383,6 +437,28 @@ class Run {
     const ids = [this.state.active?.id, ...this.state.queue.map((r) => r.id), this.state.halted?.rolloutId];
     const recent = [...this.finished].slice(-3);
     return [...new Set([...ids, ...recent, `${TARGET_ID}@ghost`].filter((id): id is string => id !== undefined))];
+  }
+
+  /** As Cloud Run's adapter decides: the live split is neither what the change asks for nor one it expects. */
+  private findsHandChange(effect: SetTraffic): boolean {
+    const { expected } = effect;
+    if (expected === null || sameSplit(this.world, effect.split)) return false;
+    return !expected.some(({ split }) => sameSplit(split, this.world));
+  }
+
+  private changeSplitByHand(step: Extract<Step, { kind: 'hand' }>): void {
+    const active = this.state.active;
+    const stable = active?.stableRevision ?? this.state.stable?.revision ?? null;
+    const candidate = active?.candidate?.revision ?? null;
+    if (step.shape === 'candidate' && candidate !== null) {
+      const rest = stable === null || step.percent === 100 ? [] : [{ revision: stable, percent: 100 - step.percent }];
+      this.world = [{ revision: candidate, percent: stable === null ? 100 : step.percent }, ...rest];
+    } else if (step.shape === 'stable' && stable !== null) {
+      this.world = [{ revision: stable, percent: 100 }];
+    } else {
+      this.world = [{ revision: HOTFIX_REVISION, percent: 100 }];
+    }
+    this.handSplitUnseen = true;
   }
 
   /** The revision serving 100% in Cloud Run, if one does. */

@@ -146,3 +146,7 @@ export const ROLLBACK = ['traffic rollback stable=100'];
 export const STEP_0 = ['traffic step candidate=10 stable=90'];
 export const STEP_1 = ['traffic step candidate=50 stable=50'];
 export const PROMOTE = ['traffic promote candidate=100'];
+/** The default `analysis.metricsDelay` (3m), which {@link canaryPolicy} keeps. */
+export const METRICS_DELAY_MS = 180_000;
+/** Step 1's first bake timer under {@link canaryPolicy}: its 1m bake plus the 3m metrics delay. */
+export const BAKE_0 = 'timer bake +240s';

@@ -9,6 +9,7 @@ const service: ServiceRef = { project: 'acme-shop-prod', region: 'europe-west1',
 const base = { targetId: 'checkout.production', rolloutId: 'checkout.production@b1' };
 const smoke: SmokeSpec = {
   deadline: 120_000,
+  identityToken: false,
   checks: [{ path: '/healthz', method: 'GET', headers: {}, expectStatus: 200, timeout: 5_000, retries: 2 }],
 };
 
@@ -19,6 +20,7 @@ const deploy: Effect = {
   service,
   image: 'img@sha256:1',
   tag: 'candidate',
+  source: 'deploy',
 };
 const traffic = (revision: string): Effect => ({
   ...base,
@@ -27,6 +29,7 @@ const traffic = (revision: string): Effect => ({
   service,
   split: [{ revision, percent: 100 }],
   purpose: 'promote',
+  expected: null,
 });
 const smokeRun: Effect = { ...base, id: 't:3:0', type: 'smoke.run', url: 'https://candidate---checkout', smoke };
 const analysis: Effect = {
@@ -134,10 +137,11 @@ describe('giveUpEvent and isBestEffort', () => {
     });
     expect(giveUpEvent(traffic('r'), 'gave up')).toMatchObject({ type: 'traffic.failed', reason: 'gave up' });
     expect(giveUpEvent(smokeRun, 'gave up')).toMatchObject({ type: 'smoke.failed', results: [], reason: 'gave up' });
+    expect(giveUpEvent(analysis, 'gave up')).toMatchObject({ type: 'analysis.failed', reason: 'gave up' });
   });
 
   it('has none for effects without a failure event', () => {
-    for (const effect of [analysis, timer, notify, publish]) expect(giveUpEvent(effect, 'x')).toBeNull();
+    for (const effect of [timer, notify, publish]) expect(giveUpEvent(effect, 'x')).toBeNull();
   });
 
   it('treats only notifications and published events as best effort', () => {

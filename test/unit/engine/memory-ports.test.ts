@@ -12,6 +12,7 @@ const deploy = (id: string): DeployCandidate => ({
   service,
   image: 'img',
   tag: 'candidate',
+  source: 'deploy',
 });
 const traffic = (split: SetTraffic['split']): SetTraffic => ({
   id: 'x',
@@ -21,6 +22,7 @@ const traffic = (split: SetTraffic['split']): SetTraffic => ({
   service,
   split,
   purpose: 'step',
+  expected: null,
 });
 
 describe('MemoryCloudRun', () => {

@@ -57,6 +57,8 @@ export interface LogEntryDoc {
   /** The target's version after the event. */
   readonly version: number;
   readonly effectIds: readonly string[];
+  /** Documents the event's transaction wrote (target, this entry, rollout mirrors, new effects, the effect it closed). */
+  readonly writes: number;
   /** The event as received. */
   readonly event: RunwayEvent;
 }

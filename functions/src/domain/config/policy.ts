@@ -2,7 +2,7 @@
  * The policy of one target as the rest of Runway sees it: runway.yaml's target with every default applied, durations in
  * milliseconds, the strategy as a tagged union, and the identity fields filled in.
  */
-import type { AnalysisSpec, ApprovalSpec, MatchSpec, SmokeSpec, TargetSpec } from './schema.js';
+import type { AnalysisSpec, ApprovalSpec, CandidateSpec, MatchSpec, SmokeSpec, TargetSpec } from './schema.js';
 
 /** `service.environment`, e.g. `checkout.production`. The id of the target's Firestore document too. */
 export type TargetId = string;
@@ -32,6 +32,8 @@ export interface TargetPolicy {
   /** Cloud Run service name. */
   readonly service: string;
   readonly strategy: StrategyPolicy;
+  /** Whether Runway deploys the candidate or adopts the one the build deployed, and its revision tag. */
+  readonly candidate: CandidateSpec;
   readonly smoke: SmokeSpec;
   readonly analysis: AnalysisSpec;
   readonly approval: ApprovalSpec;
@@ -57,6 +59,7 @@ export function toTargetPolicy(serviceKey: string, environment: string, spec: Ta
     region: spec.region,
     service: spec.service ?? serviceKey,
     strategy: toStrategyPolicy(spec.strategy),
+    candidate: spec.candidate,
     smoke: spec.smoke,
     analysis: spec.analysis,
     approval: spec.approval,

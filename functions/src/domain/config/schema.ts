@@ -12,6 +12,7 @@ import { suggestKey, unknownFieldMessage } from './messages.js';
 import {
   analysisSchema,
   approvalSchema,
+  candidateSchema,
   durationSchema,
   matchSchema,
   notificationsSchema,
@@ -133,6 +134,9 @@ export const targetSchema = z.strictObject({
   strategy: strategySchema
     .prefault({ canary: {} })
     .describe('Exactly one of canary, blueGreen, immediate. Default: canary with steps 10% and 50%, 5m bake each.'),
+  candidate: candidateSchema
+    .prefault({})
+    .describe('Where the candidate revision comes from, and its tag. Default: Runway deploys it, tagged candidate.'),
   smoke: smokeSchema.prefault({}).describe('HTTP checks against the candidate before it gets traffic. Default: none.'),
   analysis: analysisSchema.prefault({}).describe('Limits the candidate must stay within at each canary step.'),
   approval: approvalSchema.prefault({}).describe('Whether a person must approve, when, and what a timeout does.'),
@@ -200,5 +204,6 @@ export type Strategy = TargetSpec['strategy'];
 export type SmokeSpec = TargetSpec['smoke'];
 export type SmokeCheckSpec = SmokeSpec['checks'][number];
 export type AnalysisSpec = TargetSpec['analysis'];
+export type CandidateSpec = TargetSpec['candidate'];
 export type ApprovalSpec = TargetSpec['approval'];
 export type MatchSpec = NonNullable<TargetSpec['match']>;

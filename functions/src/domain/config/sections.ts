@@ -27,6 +27,9 @@ export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const;
 export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 export type Role = z.infer<typeof roleSchema>;
 
+/** `$`, then `.name` or `[index]` steps. */
+export const JSON_PATH = /^\$(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
+
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const smokeCheckSchema = z.strictObject({
@@ -53,6 +56,25 @@ const smokeCheckSchema = z.strictObject({
     .describe('Expected HTTP status. Default 200.'),
   /** The response body must contain this text. */
   bodyContains: z.string().optional().describe('The response body must contain this text.'),
+  /** The JSON response must hold `equals` at `path`. */
+  expectJson: z
+    .strictObject({
+      path: z
+        .string()
+        .regex(JSON_PATH, { error: 'must be a JSON path such as $.status or $.items[0].id' })
+        .describe('Where to look: $ is the whole body, then .name or [index] steps, e.g. $.checks[0].status.'),
+      equals: z
+        .union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string, number, boolean or null' })
+        .describe('The value expected there (compared exactly).'),
+    })
+    .optional()
+    .describe('The response must be JSON holding this value at this path, e.g. { path: $.status, equals: ok }.'),
+  /** The response must arrive within this. Default: only the timeout applies. */
+  maxLatency: durationSchema
+    .optional()
+    .describe(
+      'A slower response fails the attempt even when it is otherwise right. Default: only the timeout applies.',
+    ),
   /** Per attempt. Default 5s. */
   timeout: durationSchema.prefault('5s').describe('Timeout of each attempt. Default 5s.'),
   /** Extra attempts after a failure, with backoff. Default 2. */
@@ -65,12 +87,36 @@ const smokeCheckSchema = z.strictObject({
     .describe('Extra attempts after a failure, with backoff. Default 2.'),
 });
 
+const smokeCheckWithBodySchema = smokeCheckSchema.refine(
+  (check) => check.body === undefined || (check.method !== 'GET' && check.method !== 'HEAD'),
+  { error: 'a GET or HEAD request cannot have a body: set method (e.g. POST) or drop body', path: ['body'] },
+);
+
 export const smokeSchema = z.strictObject({
-  /** All checks together must finish within this. Default 2m. */
-  deadline: durationSchema.prefault('2m').describe('All checks together must finish within this. Default 2m.'),
+  /** All checks together must finish within this. Default 2m, at most 8m (the effect function's own limit is 9m). */
+  deadline: durationSchema
+    .prefault('2m')
+    .refine((ms) => ms >= 1000 && ms <= 8 * 60_000, { error: 'must be between 1s and 8m' })
+    .describe('All checks together must finish within this, 1s to 8m. Default 2m.'),
+  /** Send a Google identity token: for services that do not allow unauthenticated calls. Default false. */
+  identityToken: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Send a Google-signed identity token (Authorization: Bearer) from Runway's service account, for services that " +
+        'require authentication. Default false.',
+    ),
+  /** The token's audience. Default: the origin of the candidate's tag URL. */
+  audience: z
+    .url({ error: 'must be a URL such as https://checkout-abc123-ew.a.run.app' })
+    .optional()
+    .describe(
+      "The identity token's audience, e.g. a custom audience of the service. Default: the origin of the candidate's " +
+        'tag URL (https://TAG---SERVICE-….run.app).',
+    ),
   /** Run in order against the candidate before it gets any user traffic. Default: none. */
   checks: z
-    .array(smokeCheckSchema)
+    .array(smokeCheckWithBodySchema)
     .default([])
     .describe('Run in order against the candidate before it gets any user traffic. Default: none.'),
 });
@@ -90,6 +136,42 @@ export const analysisSchema = z.strictObject({
     .positive()
     .default(1000)
     .describe('Highest acceptable p99 latency of the candidate, in milliseconds. Default 1000.'),
+  /**
+   * How long Cloud Monitoring takes to show a request (Cloud Run samples every 60 s and shows a sample up to 180 s later).
+   * Each step is held this much longer than its bake and judged on the window that has surely arrived. Default 3m.
+   */
+  metricsDelay: durationSchema
+    .prefault('3m')
+    .describe(
+      'How long Cloud Monitoring takes to show a request (Cloud Run samples every 60 s and shows a sample up to 180 s ' +
+        'later). Each step is held this much longer than its bake and judged on the part of its window that has surely ' +
+        'arrived. Default 3m.',
+    ),
+  /** How much worse than the stable revision the candidate may be, when the stable revision served enough requests. */
+  compareWithStable: z
+    .strictObject({
+      /** Percentage points of 5xx above the stable revision's rate. Default 1. */
+      maxErrorRateIncrease: z
+        .number()
+        .min(0)
+        .max(100, { error: 'must be between 0 and 100' })
+        .default(1)
+        .describe("Percentage points of 5xx the candidate may have above the stable revision's rate. Default 1."),
+      /** Percent by which the candidate's p99 may exceed the stable revision's. Default 50. */
+      maxP99LatencyIncreasePercent: z
+        .number()
+        .min(0)
+        .default(50)
+        .describe(
+          "Percent by which the candidate's p99 latency may exceed the stable revision's (differences under 50 ms " +
+            'never count). Default 50.',
+        ),
+    })
+    .prefault({})
+    .describe(
+      'How much worse than the stable revision the candidate may be. Applies when the stable revision served at least ' +
+        'minRequests in the same window.',
+    ),
   /** Fewer candidate requests than this in a step's window make the verdict inconclusive. Default 50. */
   minRequests: z
     .number()
@@ -118,6 +200,30 @@ export const analysisSchema = z.strictObject({
     })
     .prefault({})
     .describe('What happens while the evidence is too thin.'),
+});
+
+/** Where the candidate revision comes from, and the tag that gives it its own URL. */
+export const candidateSchema = z.strictObject({
+  /** `deploy`: Runway deploys the build's image; `build`: the build deployed it with `--no-traffic --tag`. Default deploy. */
+  source: z
+    .enum(['deploy', 'build'])
+    .default('deploy')
+    .describe(
+      "deploy: Runway creates the candidate revision from the build's image, at 0% traffic. build: the build " +
+        'deployed it itself (gcloud run deploy --no-traffic --tag TAG) and Runway adopts the revision with that tag ' +
+        "running the build's image. Default deploy.",
+    ),
+  /** The revision tag that gives the candidate its own URL (TAG---SERVICE-….run.app). Default candidate. */
+  tag: z
+    .string()
+    .regex(/^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/, {
+      error: 'must be lower-case letters, digits and dashes, starting with a letter, at most 20 characters',
+    })
+    .default('candidate')
+    .describe(
+      'The revision tag that gives the candidate its own URL (https://TAG---SERVICE-….run.app). Runway keeps it on the ' +
+        'candidate after a rollback, for debugging. Default candidate.',
+    ),
 });
 
 export const approvalSchema = z.strictObject({

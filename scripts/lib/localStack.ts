@@ -1,6 +1,6 @@
 /**
- * Runway's local stack for end-to-end tests: `node scripts/start.mjs`, exactly what `npm start` runs (the functions
- * build, the emulator suite with Runway's functions), on ten consecutive free ports of its own (`--port-base`) and with
+ * Runway's local stack for end-to-end tests and benchmarks: `node scripts/start.mjs`, exactly what `npm start` runs (the functions
+ * build, the emulator suite with Runway's functions), on twelve consecutive free ports of its own (`--port-base`) and with
  * its files in a directory of its own (RUNWAY_STACK_DIR), so it collides neither with the emulators `npm test` started
  * for the other tests nor with a developer's `npm start`.
  *
@@ -13,15 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { portTaken, ProcessTree, signalAll, sleep } from '../../scripts/lib/processes.mjs';
+import { portTaken, ProcessTree, signalAll, sleep } from './processes.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The Firebase project the stack runs (scripts/start.mjs). */
 export const STACK_PROJECT_ID = 'demo-runway';
 
-/** start.mjs assigns ten consecutive ports from the base (Firestore, Pub/Sub, functions, hosting, hub, …). */
-const PORTS_PER_STACK = 10;
+/** start.mjs assigns twelve consecutive ports from the base (Firestore, Pub/Sub, functions, hosting, hub, …, the sandbox APIs). */
+const PORTS_PER_STACK = 12;
 /** Below the OS's ephemeral range (where `npm test` puts its emulators) and far above firebase.json's defaults. */
 const LOWEST_BASE = 20_000;
 const HIGHEST_BASE = 29_990;
@@ -37,6 +37,11 @@ const stackFileSchema = z.object({
   functions: z.string(),
   hub: z.string(),
   functionsLoaded: z.array(z.string()),
+  sandbox: z.object({
+    cloudRun: z.string(),
+    monitoring: z.string(),
+    services: z.record(z.string(), z.string()),
+  }),
 });
 
 /** How the stack stopped. */
@@ -54,6 +59,8 @@ export interface LocalStack {
   readonly pubsub: string;
   readonly functions: string;
   readonly functionsLoaded: readonly string[];
+  /** The sandbox's API base URLs and service URLs. */
+  readonly sandbox: z.infer<typeof stackFileSchema>['sandbox'];
   /** Everything this stack writes: stack.json, logs/, its firebase.json copy. */
   readonly dir: string;
   /** The emulator suite's whole output, function logs included. */
@@ -71,11 +78,16 @@ class PortsTakenError extends Error {}
  * Starts the stack and resolves once it is ready (functions loaded). Tries up to `attempts` port bases, in case another
  * stack starting at the same moment takes the same ports.
  */
-export async function startLocalStack({ readyTimeoutMs = 150_000, attempts = 3 } = {}): Promise<LocalStack> {
+export async function startLocalStack({
+  readyTimeoutMs = 150_000,
+  attempts = 3,
+  /** Under .runway/: `e2e` for tests, `bench` for benchmarks. */
+  purpose = 'e2e',
+} = {}): Promise<LocalStack> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      return await launch(await freePortBase(), readyTimeoutMs);
+      return await launch(await freePortBase(), readyTimeoutMs, purpose);
     } catch (error) {
       if (!(error instanceof PortsTakenError)) throw error;
       lastError = error;
@@ -84,9 +96,9 @@ export async function startLocalStack({ readyTimeoutMs = 150_000, attempts = 3 }
   throw lastError;
 }
 
-/** A base whose ten ports are all free, probed upward (wrapping) from a random start, so concurrent runs differ. */
+/** A base whose ports are all free, probed upward (wrapping) from a random start, so concurrent runs differ. */
 async function freePortBase(): Promise<number> {
-  const slots = (HIGHEST_BASE - LOWEST_BASE) / PORTS_PER_STACK + 1;
+  const slots = Math.floor((HIGHEST_BASE - LOWEST_BASE) / PORTS_PER_STACK) + 1;
   const first = Math.floor(Math.random() * slots);
   for (let i = 0; i < slots; i++) {
     const base = LOWEST_BASE + ((first + i) % slots) * PORTS_PER_STACK;
@@ -95,7 +107,9 @@ async function freePortBase(): Promise<number> {
     );
     if (!taken.includes(true)) return base;
   }
-  throw new Error(`no ${PORTS_PER_STACK} consecutive free ports between ${LOWEST_BASE} and ${HIGHEST_BASE + 9}`);
+  throw new Error(
+    `no ${PORTS_PER_STACK} consecutive free ports between ${LOWEST_BASE} and ${HIGHEST_BASE + PORTS_PER_STACK - 1}`,
+  );
 }
 
 /** The environment `npm start` would see: none of the test run's emulator settings, this stack's own directories. */
@@ -124,8 +138,8 @@ function tailOf(file: string, lines: number): string {
   }
 }
 
-async function launch(portBase: number, readyTimeoutMs: number): Promise<LocalStack> {
-  const dir = path.join(repoRoot, '.runway', 'e2e', String(portBase));
+async function launch(portBase: number, readyTimeoutMs: number, purpose: string): Promise<LocalStack> {
+  const dir = path.join(repoRoot, '.runway', purpose, String(portBase));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
   const logFile = path.join(dir, 'logs', 'emulators.log');
@@ -210,6 +224,7 @@ async function launch(portBase: number, readyTimeoutMs: number): Promise<LocalSt
     pubsub: stack.pubsub,
     functions: stack.functions,
     functionsLoaded: stack.functionsLoaded,
+    sandbox: stack.sandbox,
     dir,
     logFile,
     logTail,

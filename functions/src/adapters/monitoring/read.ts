@@ -1,0 +1,134 @@
+/**
+ * Reading `timeSeries.list` answers into per-revision numbers: request and 5xx counts from `request_count`, and one
+ * latency histogram per revision from `request_latencies`, every point of the window added up. Pure.
+ *
+ * The p99 is read from the window's summed histogram (buckets added across periods and response classes), not averaged
+ * from per-period percentiles: a percentile of the whole window is what the judge compares, and averaging percentiles
+ * is not one (a single slow minute among ten would be diluted tenfold).
+ */
+import type { protos } from '@google-cloud/monitoring';
+import type { RevisionMetrics } from '../../domain/judge.js';
+import { addHistograms, optionsKey, percentileFromHistogram, type BucketOptions, type Histogram } from './buckets.js';
+import { CLASS_LABEL, REVISION_LABEL } from './query.js';
+
+type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
+type Distribution = protos.google.api.IDistribution;
+/** int64 in a decoded message: a string (REST), a number, or a Long-like object (gRPC). */
+type Int64 = number | string | { toString(): string } | null | undefined;
+
+/** Requests and 5xx responses of one revision. */
+export interface Counts {
+  readonly requests: number;
+  readonly errors: number;
+}
+
+/** An int64 as a number (counts stay far below 2^53). */
+export function int64(value: Int64): number {
+  if (value === null || value === undefined) return 0;
+  const n = typeof value === 'number' ? value : Number(String(value));
+  if (!Number.isFinite(n)) throw new Error(`Cloud Monitoring sent an int64 that is not a number: ${String(value)}`);
+  return n;
+}
+
+function revisionOf(series: TimeSeries): string | undefined {
+  return series.resource?.labels?.[REVISION_LABEL] ?? undefined;
+}
+
+/** Requests and 5xx per revision, from `request_count` series grouped by revision and response class. */
+export function countsByRevision(series: readonly TimeSeries[]): Map<string, Counts> {
+  const counts = new Map<string, Counts>();
+  for (const s of series) {
+    const revision = revisionOf(s);
+    if (revision === undefined) continue;
+    const is5xx = s.metric?.labels?.[CLASS_LABEL] === '5xx';
+    const total = (s.points ?? []).reduce((sum, p) => sum + int64(p.value?.int64Value), 0);
+    const before = counts.get(revision) ?? { requests: 0, errors: 0 };
+    counts.set(revision, { requests: before.requests + total, errors: before.errors + (is5xx ? total : 0) });
+  }
+  return counts;
+}
+
+/** Bucket options as the API sends them, read; null when a distribution carries none. */
+export function bucketOptionsOf(d: Distribution): BucketOptions | null {
+  const o = d.bucketOptions;
+  if (o?.exponentialBuckets) {
+    const e = o.exponentialBuckets;
+    return {
+      kind: 'exponential',
+      numFiniteBuckets: e.numFiniteBuckets ?? 0,
+      growthFactor: e.growthFactor ?? 0,
+      scale: e.scale ?? 0,
+    };
+  }
+  if (o?.linearBuckets) {
+    const l = o.linearBuckets;
+    return { kind: 'linear', numFiniteBuckets: l.numFiniteBuckets ?? 0, width: l.width ?? 0, offset: l.offset ?? 0 };
+  }
+  if (o?.explicitBuckets) return { kind: 'explicit', bounds: o.explicitBuckets.bounds ?? [] };
+  return null;
+}
+
+/**
+ * A revision's latencies over the window: the summed histogram for each set of bucket options met (there is one unless
+ * Cloud Monitoring changed them mid-window), plus the count and mean of what came without buckets.
+ */
+export interface LatencySummary {
+  readonly histograms: ReadonlyMap<string, Histogram>;
+  readonly unbucketed: { readonly count: number; readonly sum: number };
+}
+
+/** One latency summary per revision, from `request_latencies` series grouped by revision. */
+export function latenciesByRevision(series: readonly TimeSeries[]): Map<string, LatencySummary> {
+  const summaries = new Map<
+    string,
+    { histograms: Map<string, Histogram>; unbucketed: { count: number; sum: number } }
+  >();
+  for (const s of series) {
+    const revision = revisionOf(s);
+    if (revision === undefined) continue;
+    let summary = summaries.get(revision);
+    if (!summary) {
+      summary = { histograms: new Map(), unbucketed: { count: 0, sum: 0 } };
+      summaries.set(revision, summary);
+    }
+    for (const point of s.points ?? []) {
+      const d = point.value?.distributionValue;
+      if (!d) continue;
+      const count = int64(d.count);
+      if (count <= 0) continue;
+      const options = bucketOptionsOf(d);
+      const counts = (d.bucketCounts ?? []).map(int64);
+      if (options === null || counts.length === 0) {
+        summary.unbucketed.count += count;
+        summary.unbucketed.sum += count * (d.mean ?? 0);
+        continue;
+      }
+      const key = optionsKey(options);
+      const histogram: Histogram = { options, counts };
+      const before = summary.histograms.get(key);
+      summary.histograms.set(key, before ? addHistograms(before, histogram) : histogram);
+    }
+  }
+  return summaries;
+}
+
+/**
+ * The p99 of a revision's latencies, or null with none. With one set of bucket options (the normal case) it is read
+ * from the window's summed histogram. Should the options have changed within the window, the histograms cannot be
+ * added: the largest of their p99s is taken, which can only overstate the p99 (a regression is never hidden). Samples
+ * that came without buckets, if nothing else came, yield their mean: a rough floor, better than claiming no latency.
+ */
+export function p99Of(summary: LatencySummary | undefined): number | null {
+  if (!summary) return null;
+  const p99s = [...summary.histograms.values()]
+    .map((h) => percentileFromHistogram(h, 0.99))
+    .filter((p): p is number => p !== null);
+  if (p99s.length > 0) return Math.max(...p99s);
+  return summary.unbucketed.count > 0 ? summary.unbucketed.sum / summary.unbucketed.count : null;
+}
+
+/** The numbers of one revision; no requests means no latency (p99 null). */
+export function revisionMetrics(counts: Counts | undefined, latency: LatencySummary | undefined): RevisionMetrics {
+  const requests = counts?.requests ?? 0;
+  return { requests, errors: counts?.errors ?? 0, p99LatencyMs: requests > 0 ? p99Of(latency) : null };
+}

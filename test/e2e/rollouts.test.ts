@@ -1,0 +1,233 @@
+/**
+ * The README's local stack, end to end: `npm start` runs Runway's real functions under the emulator suite, wired to the
+ * sandbox (the Cloud Run Admin API and Cloud Monitoring stand-ins, real revision processes behind the weighted router,
+ * steady traffic). A Cloud Build notification for a demo image of `hello`, published to the emulated `cloud-builds`
+ * topic exactly as `runway demo` does, goes through `cloudBuilds`, the engine, the outbox, `runEffect`, the task-queue
+ * timers and the production Cloud Run, smoke and Monitoring adapters:
+ * - a healthy image is promoted step by step and ends with 100% on its revision;
+ * - a faulty one is rolled back by the analysis, traffic back on the stable revision;
+ * - one whose /healthz fails is stopped by the smoke checks before any user traffic;
+ * - the same notification published twice still makes one rollout.
+ *
+ * The scenarios share one stack and run in order (each one's stable revision is the previous good release). Waits are
+ * polls with a deadline, not timed assertions: a deadline that passes fails with the end of the suite's log.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoBuildMessage, type PubSubMessage } from '../../cli/demo/buildMessage.js';
+import { demoImage } from '../../sandbox/src/images.js';
+import type { Rollout } from '../../functions/src/domain/rollout.js';
+import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
+
+const POLL_MS = 250;
+/** A canary of two 6 s steps, the smoke checks and a 5 s guard window take ~25 s; this is a limit, not a timing. */
+const DEADLINE_MS = 120_000;
+const TARGET_ID = 'hello.local';
+const SERVICE_PATH = `projects/${STACK_PROJECT_ID}/locations/europe-west1/services/hello`;
+const TERMINAL = new Set(['succeeded', 'rolled_back', 'aborted', 'rejected', 'superseded', 'failed']);
+
+interface ServiceResource {
+  traffic: { type?: string | number; revision?: string; percent?: number; tag?: string }[];
+}
+
+let stack: LocalStack | undefined;
+let app: App | undefined;
+let db: Firestore;
+let firestoreHostBefore: string | undefined;
+let failed = false;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  // `npm test` points FIRESTORE_EMULATOR_HOST at its own emulator, and the Admin SDK prefers it over any setting: this
+  // file talks to the stack's Firestore instead.
+  firestoreHostBefore = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = stack.firestore;
+  app = initializeApp({ projectId: STACK_PROJECT_ID }, `e2e-${process.pid}`);
+  db = getFirestore(app);
+});
+
+afterEach(({ task }) => {
+  if (task.result?.state === 'fail') failed = true;
+});
+
+afterAll(async () => {
+  if (app) await deleteApp(app);
+  if (firestoreHostBefore === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+  else process.env.FIRESTORE_EMULATOR_HOST = firestoreHostBefore;
+  if (!stack) return;
+  const { exit, leftBehind } = await stack.stop();
+  expect(leftBehind, `processes of the stack still running after start.mjs ended (${exit}); killed`).toEqual([]);
+  // A passing run leaves nothing; a failing one keeps the logs (start.log, logs/) to read.
+  if (!failed) fs.rmSync(stack.dir, { recursive: true, force: true });
+});
+
+function running(): LocalStack {
+  if (!stack) throw new Error('the local stack did not start');
+  return stack;
+}
+
+/** Publishes a build message to `cloud-builds` through the emulator's REST API, as `runway demo` does. */
+async function publish(message: PubSubMessage): Promise<void> {
+  const url = `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/cloud-builds:publish`;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [message] }),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** Publishes a build of demo image `tag`; returns the build's message and id. */
+async function release(tag: string): Promise<{ buildId: string; message: PubSubMessage }> {
+  const buildId = randomUUID();
+  const message = demoBuildMessage({
+    buildId,
+    projectId: STACK_PROJECT_ID,
+    region: 'europe-west1',
+    service: 'hello',
+    image: demoImage(tag),
+    finishedAt: Date.now(),
+  });
+  await publish(message);
+  return { buildId, message };
+}
+
+/** Polls `probe` until it returns a value; past the deadline, fails with `status()` and the end of the suite's log. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, status: () => string): Promise<T> {
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      const { logFile, logTail } = running();
+      throw new Error(
+        `no ${what} within ${DEADLINE_MS / 1000} s (${status()}). Last lines of ${logFile}:\n${logTail(80)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Waits until the rollout of `buildId` has ended, and its effects are all closed. */
+async function ended(buildId: string): Promise<Rollout> {
+  const id = `${TARGET_ID}@${buildId}`;
+  let seen = 'no rollout document yet';
+  const rollout = await waitFor(
+    `end of rollouts/${id}`,
+    async () => {
+      const data = (await db.collection('rollouts').doc(id).get()).data() as Rollout | undefined;
+      if (data) seen = `phase ${data.phase}, step ${data.step}, ${data.traffic.candidatePercent}% on the candidate`;
+      return data && TERMINAL.has(data.phase) ? data : undefined;
+    },
+    () => seen,
+  );
+  await waitFor(
+    `closed effects of ${id}`,
+    async () => {
+      const snap = await db.collection('effects').where('rolloutId', '==', id).get();
+      const open = snap.docs.filter((d) => ['pending', 'running'].includes(String(d.get('status'))));
+      return open.length === 0 ? true : undefined;
+    },
+    () => 'effects still open',
+  );
+  return rollout;
+}
+
+/** The service as the sandbox's Cloud Run Admin API returns it, through its REST interface. */
+async function service(): Promise<ServiceResource> {
+  // Any bearer token: the stand-in checks that one is sent, as Cloud Run does, not what it is.
+  const response = await fetch(`${running().sandbox.cloudRun}/v2/${SERVICE_PATH}`, {
+    headers: { authorization: 'Bearer e2e' },
+  });
+  if (!response.ok) throw new Error(`GET service: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as ServiceResource;
+}
+
+/** Percent per revision of the service's live split (entries at 0% left out). */
+async function liveSplit(): Promise<Record<string, number>> {
+  const split: Record<string, number> = {};
+  for (const entry of (await service()).traffic) {
+    if (entry.revision && entry.percent) split[entry.revision] = (split[entry.revision] ?? 0) + entry.percent;
+  }
+  return split;
+}
+
+async function rolloutEffects(rolloutId: string): Promise<string[]> {
+  const snap = await db.collection('effects').where('rolloutId', '==', rolloutId).get();
+  return snap.docs.map((d) => String(d.get('type')));
+}
+
+describe('the local stack (npm start) runs a release from Cloud Build to Cloud Run', () => {
+  let stableAfterGood = '';
+
+  it('promotes a healthy image step by step: smoke checks, 20%, 50%, 100%, guard window', async () => {
+    expect(running().functionsLoaded).toEqual(expect.arrayContaining(['cloudBuilds', 'runEffect']));
+    const { buildId } = await release('v2');
+    const rollout = await ended(buildId);
+
+    expect(rollout.phase, rollout.ending?.reason).toBe('succeeded');
+    expect(rollout.build.image).toBe(demoImage('v2').byDigest);
+    expect(rollout.smoke?.map((s) => s.ok)).toEqual([true, true]);
+    expect(rollout.verdicts.map((v) => [v.step, v.result])).toEqual([
+      [0, 'pass'],
+      [1, 'pass'],
+    ]);
+    for (const verdict of rollout.verdicts) expect(verdict.metrics.candidate.requests).toBeGreaterThanOrEqual(20);
+    const candidate = rollout.candidate?.revision ?? '';
+    expect(candidate).toMatch(/^hello-/);
+    expect(await liveSplit()).toEqual({ [candidate]: 100 });
+    const target = (await db.collection('targets').doc(TARGET_ID).get()).data();
+    expect(target?.stable?.revision).toBe(candidate);
+    stableAfterGood = candidate;
+  });
+
+  it('rolls a faulty image back: the analysis fails it and traffic returns to the stable revision', async () => {
+    const { buildId } = await release('v3-errors');
+    const rollout = await ended(buildId);
+
+    expect(rollout.phase, rollout.ending?.reason).toBe('rolled_back');
+    expect(rollout.ending?.cause).toBe('analysis_failed');
+    expect(rollout.stableRevision).toBe(stableAfterGood);
+    const failedVerdict = rollout.verdicts.at(-1);
+    expect(failedVerdict?.result).toBe('fail');
+    expect(failedVerdict?.metrics.candidate.errors).toBeGreaterThan(0);
+    expect(await liveSplit()).toEqual({ [stableAfterGood]: 100 });
+    // The candidate keeps its tag (and URL) for debugging.
+    const tagged = (await service()).traffic.find((t) => t.tag === 'candidate');
+    expect(tagged?.revision).toBe(rollout.candidate?.revision);
+  });
+
+  it('stops an image whose health check fails before any user traffic reaches it', async () => {
+    const { buildId } = await release('v6-unhealthy');
+    const rollout = await ended(buildId);
+
+    expect(rollout.phase, rollout.ending?.reason).toBe('aborted');
+    expect(rollout.ending?.cause).toBe('smoke_failed');
+    expect(rollout.smoke?.[0]).toMatchObject({ name: 'health', ok: false, status: 503 });
+    expect(rollout.traffic.candidatePercent).toBe(0);
+    expect(await rolloutEffects(rollout.id)).not.toContain('cloudRun.setTraffic');
+    expect(await liveSplit()).toEqual({ [stableAfterGood]: 100 });
+  });
+
+  it('drops the same notification published again: still one rollout, the audit log unchanged', async () => {
+    const { buildId, message } = await release('v2');
+    const rollout = await ended(buildId);
+    const logBefore = await db.collection('targets').doc(TARGET_ID).collection('log').get();
+
+    await publish(message);
+    // The engine logs each duplicate it drops: the only trace a dropped event leaves.
+    const dropped = `duplicate build.succeeded cloudbuild:${buildId}:SUCCESS dropped`;
+    await waitFor(
+      `"${dropped}" in the log`,
+      () => Promise.resolve(fs.readFileSync(running().logFile, 'utf8').includes(dropped) ? true : undefined),
+      () => 'not dropped yet',
+    );
+    const rollouts = await db.collection('rollouts').where('build.buildId', '==', buildId).get();
+    expect(rollouts.docs.map((d) => d.id)).toEqual([rollout.id]);
+    const logAfter = await db.collection('targets').doc(TARGET_ID).collection('log').get();
+    expect(logAfter.size).toBe(logBefore.size);
+  });
+});
