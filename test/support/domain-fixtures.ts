@@ -161,6 +161,8 @@ export function alertOpened(incidentId = 'incident-1'): AlertOpened {
     policy: 'checkout 5xx',
     summary: '5xx ratio above 2% for 1 minute',
     url: null,
+    startedAt: null,
+    receivedAt: null,
   };
 }
 
@@ -171,6 +173,8 @@ export function alertClosed(incidentId = 'incident-1'): AlertClosed {
     targetId: TARGET_ID,
     incidentId,
     policy: 'checkout 5xx',
+    endedAt: null,
+    receivedAt: null,
   };
 }
 

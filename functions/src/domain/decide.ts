@@ -28,6 +28,7 @@ import {
   onTrafficFailed,
 } from './results.js';
 import { onCommand, onResumeHalted } from './commands.js';
+import { onTargetRollback } from './targetRollback.js';
 
 /** Applies one event to one target. See the module comment. */
 export function decide(state: TargetState, event: RunwayEvent, now: Millis, policy: TargetPolicy | null): Decision {
@@ -52,7 +53,9 @@ function apply(t: Transition, e: RunwayEvent): Outcome {
     case 'alert.opened':
       return onAlertOpened(t, e);
     case 'alert.closed':
-      return onAlertClosed(e);
+      return onAlertClosed(t, e);
+    case 'target.rollback':
+      return onTargetRollback(t, e);
     case 'revision.ready':
       return withRollout(t, e.rolloutId, (r) => onRevisionReady(t, r, e));
     case 'deploy.failed':

@@ -6,7 +6,7 @@
  */
 import type { Actor } from './actor.js';
 import type { TargetId } from './config/policy.js';
-import type { BuildInfo, BuildRecord, SmokeResult } from './rollout.js';
+import type { BuildInfo, BuildRecord, Millis, SmokeResult } from './rollout.js';
 import type { AnalysisMetrics } from './judge.js';
 import type { TrafficSplit } from './effects.js';
 
@@ -90,18 +90,39 @@ export interface TimerElapsed extends Base {
   readonly rolloutId: string;
   readonly timerId: string;
 }
-/** A Cloud Monitoring incident opened for this target. */
+/** A Cloud Monitoring incident opened for this target. Its id is `alert:${incidentId}:open`. */
 export interface AlertOpened extends Base {
   readonly type: 'alert.opened';
   readonly incidentId: string;
+  /** The alert policy's display name. */
   readonly policy: string;
   readonly summary: string;
+  /** The incident's page in the Cloud console. */
   readonly url: string | null;
+  /** When Cloud Monitoring opened it. */
+  readonly startedAt: Millis | null;
+  /** When Runway received the notification (the webhook's request, the Pub/Sub message); null: when it was handled. */
+  readonly receivedAt: Millis | null;
 }
+/** The incident closed. Its id is `alert:${incidentId}:closed`. */
 export interface AlertClosed extends Base {
   readonly type: 'alert.closed';
   readonly incidentId: string;
   readonly policy: string;
+  readonly endedAt: Millis | null;
+  readonly receivedAt: Millis | null;
+}
+
+/**
+ * A person asks to roll the target back: the active rollout, or, with none, the release serving now, to the previous
+ * good revision or to `toRevision`. Skips every remaining step and analysis.
+ */
+export interface TargetRollback extends Base {
+  readonly type: 'target.rollback';
+  readonly actor: Actor;
+  readonly reason: string;
+  /** A revision to return to; null: the previous good one. */
+  readonly toRevision: string | null;
 }
 
 /** The commands a person can give a rollout. */
@@ -131,6 +152,7 @@ export type RunwayEvent =
   | TimerElapsed
   | AlertOpened
   | AlertClosed
+  | TargetRollback
   | Command;
 
 export type RunwayEventType = RunwayEvent['type'];

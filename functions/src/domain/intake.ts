@@ -1,6 +1,6 @@
 /**
  * Target-level events: builds arriving (a new rollout starts, queues, or supersedes the active one) and Cloud Monitoring
- * alerts (an open incident rolls the target's rollouts back).
+ * alerts (an open incident rolls the target's rollouts back, or reverts its last release if the policy says so).
  */
 import type { AlertClosed, AlertOpened, BuildFailed, BuildSucceeded } from './events.js';
 import type { Outcome } from './decision.js';
@@ -12,7 +12,11 @@ import {
   type ActiveRollout,
   type BuildRecord,
   type Ending,
+  type IncidentRecord,
 } from './rollout.js';
+import { knownIncident, withIncident } from './incidents.js';
+import { previousGoodRevision } from './history.js';
+import { revertIdOf, startRevert } from './revert.js';
 import type { Transition } from './transition.js';
 import type { TargetPolicy } from './config/policy.js';
 import { startGuard, succeed } from './flow.js';
@@ -97,17 +101,56 @@ export function onBuildFailed(t: Transition, e: BuildFailed): Outcome {
   return applied(`build ${e.build.buildId} recorded as ${e.status}`);
 }
 
-/** An open incident rolls back the active rollout from any phase, and drops the queued ones. */
+/**
+ * An open incident. Only its first notification acts; one for an incident already seen (open, or closed before its open
+ * arrived) changes nothing. Then, first match wins:
+ * 1. a rollout is active (any phase, approval and pause included, the guard window after promotion too): it is rolled
+ *    back to its stable revision, and queued rollouts are dropped;
+ * 2. only queued rollouts: they are dropped;
+ * 3. `rollbackOnAlert: always`, the stable revision was released by Runway less than `revertWithin` ago and a previous
+ *    good revision is known: the release is reverted to it;
+ * 4. otherwise people are told.
+ */
 export function onAlertOpened(t: Transition, e: AlertOpened): Outcome {
-  const ending: Ending = { cause: 'alert', reason: `alert "${e.policy}": ${e.summary}`, actor: SYSTEM, at: t.now };
+  const seen = knownIncident(t.state, e.incidentId);
+  if (seen) return { status: 'ignored', message: `incident ${e.incidentId} was seen before (${seen.state})` };
+  const receivedAt = e.receivedAt ?? t.now;
+  const ending: Ending = { cause: 'alert', reason: `alert "${e.policy}": ${e.summary}`, actor: SYSTEM, at: receivedAt };
+  const remember = (action: IncidentRecord['action'], rolloutId: string | null): void =>
+    t.patchTarget({
+      incidents: withIncident(t.state.incidents, {
+        incidentId: e.incidentId,
+        policy: e.policy,
+        state: 'open',
+        openedAt: receivedAt,
+        closedAt: null,
+        action,
+        rolloutId,
+      }),
+    });
+
   const { active, queue } = t.state;
-  for (const queued of queue) t.finish({ ...queued, phase: 'aborted', ending });
+  for (const queued of queue) t.finish({ ...queued, phase: 'aborted', ending, stop: null });
   if (active && active.phase !== 'rolling_back') {
     stop(t, active, ending, 'rolled_back');
+    remember('rolled_back', active.id);
     return applied(`incident ${e.incidentId} rolls back ${active.id}`);
   }
-  if (queue.length > 0) return applied(`incident ${e.incidentId}: ${queue.length} queued rollout(s) dropped`);
-  if (active) return { status: 'ignored', message: `incident ${e.incidentId}: ${active.id} is already rolling back` };
+  if (active) {
+    remember('none', active.id);
+    const dropped = queue.length > 0 ? `; ${queue.length} queued rollout(s) dropped` : '';
+    return applied(`incident ${e.incidentId}: ${active.id} is already rolling back${dropped}`);
+  }
+  if (queue.length > 0) {
+    remember('none', null);
+    return applied(`incident ${e.incidentId}: ${queue.length} queued rollout(s) dropped`);
+  }
+  const revert = revertOnAlert(t, e, ending);
+  if (revert !== null) {
+    remember('reverted', revert.id);
+    return applied(`incident ${e.incidentId} reverts ${revert.candidate?.revision ?? '?'} to ${revert.stableRevision}`);
+  }
+  remember('notified', null);
   t.emit({
     type: 'notify',
     rolloutId: null,
@@ -118,14 +161,49 @@ export function onAlertOpened(t: Transition, e: AlertOpened): Outcome {
   return applied(`incident ${e.incidentId} noted: no rollout to roll back`);
 }
 
-/** A closed incident changes nothing; the engine's log records it. */
-export function onAlertClosed(e: AlertClosed): Outcome {
-  return { status: 'ignored', message: `incident ${e.incidentId} closed` };
+/** Rule 3 of {@link onAlertOpened}: the revert it starts, or null. */
+function revertOnAlert(t: Transition, e: AlertOpened, ending: Ending): ActiveRollout | null {
+  const policy = t.policy;
+  const stable = t.state.stable;
+  if (!policy || policy.rollback.rollbackOnAlert !== 'always' || !stable || stable.rolloutId === null) return null;
+  if (t.now - stable.since > policy.rollback.revertWithinMs) return null;
+  const previous = previousGoodRevision(t.state);
+  if (previous === null) return null;
+  return startRevert(t, policy, revertIdOf(e.targetId, e.id), previous, ending);
+}
+
+/** A closed incident is recorded (an unknown one too, so that its late open notification is ignored), and announced. */
+export function onAlertClosed(t: Transition, e: AlertClosed): Outcome {
+  const seen = knownIncident(t.state, e.incidentId);
+  if (seen?.state === 'closed') return { status: 'ignored', message: `incident ${e.incidentId} was closed before` };
+  const closedAt = e.receivedAt ?? t.now;
+  t.patchTarget({
+    incidents: withIncident(t.state.incidents, {
+      incidentId: e.incidentId,
+      policy: e.policy,
+      state: 'closed',
+      openedAt: seen?.openedAt ?? null,
+      closedAt,
+      action: seen?.action ?? 'none',
+      rolloutId: seen?.rolloutId ?? null,
+    }),
+  });
+  t.emit({
+    type: 'notify',
+    rolloutId: null,
+    severity: 'info',
+    topic: 'alert.closed',
+    text: `${e.targetId}: alert "${e.policy}" resolved${seen ? '' : ' (its opening was never received)'}`,
+  });
+  return applied(
+    seen ? `incident ${e.incidentId} closed` : `incident ${e.incidentId} closed before its open was received`,
+  );
 }
 
 function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: number): ActiveRollout {
   return {
     id,
+    kind: 'release',
     targetId: e.targetId,
     phase: 'queued',
     build: e.build,
@@ -148,6 +226,7 @@ function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: nu
     ending: null,
     rollbackEndsAs: null,
     splitChangedByHand: null,
+    stop: null,
   };
 }
 

@@ -31,7 +31,9 @@ import { judge } from './judge.js';
 import { assertNever } from './phase.js';
 import { afterApproval, afterDeploy, afterStepPassed, afterVerify, startAnalysis, startBake, succeed } from './flow.js';
 import { guardOrMakeWay } from './intake.js';
-import { failAndHalt, finishAndStartNext, stop } from './stopping.js';
+import { failAndHalt, finishAndStartNext, stop, stopApplied } from './stopping.js';
+import { finishRollback } from './revert.js';
+import { baselineRecord, withRelease } from './history.js';
 
 const applied = (message: string): Outcome => ({ status: 'applied', message });
 const stale = (r: ActiveRollout, what: string): Outcome => ({
@@ -46,6 +48,13 @@ function systemEnding(t: Transition, cause: EndCause, reason: string): Ending {
 export function onRevisionReady(t: Transition, r: ActiveRollout, e: RevisionReady): Outcome {
   if (r.waitingFor?.kind !== 'deploy' || r.waitingFor.effectId !== e.effectId) return stale(r, 'revision');
   const stableRevision = e.stableRevision ?? t.state.stable?.revision ?? null;
+  if (t.state.stable === null && stableRevision !== null) {
+    // The first time Runway sees the service: what serves it now is the baseline a first rollback returns to.
+    t.patchTarget({
+      stable: { revision: stableRevision, image: null, rolloutId: null, since: t.now },
+      releases: withRelease(t.state.releases, baselineRecord(stableRevision, t.now)),
+    });
+  }
   const ready: ActiveRollout = {
     ...r,
     candidate: { revision: e.revision, url: e.url },
@@ -96,7 +105,7 @@ export function onTrafficApplied(t: Transition, r: ActiveRollout, e: TrafficAppl
       guardOrMakeWay(t, next);
       break;
     case 'rolling_back':
-      finishAndStartNext(t, { ...next, phase: r.rollbackEndsAs ?? 'rolled_back' });
+      finishRollback(t, { ...next, stop: stopApplied(r.stop, t.now) });
       break;
     case 'queued':
     case 'deploying':

@@ -5,7 +5,7 @@
  */
 import type { Actor } from './actor.js';
 import type { TargetId, TargetPolicy } from './config/policy.js';
-import type { ActivePhase, Phase } from './phase.js';
+import type { ActivePhase, Phase, TerminalPhase } from './phase.js';
 import type { Verdict } from './judge.js';
 import type { TrafficSplit } from './effects.js';
 
@@ -54,6 +54,26 @@ export interface Ending {
   readonly actor: Actor;
   /** When the trigger was received. */
   readonly at: Millis;
+}
+
+/** What set a stop in motion, as people ask it: "why was this rolled back?". */
+export type StopTrigger = 'incident' | 'analysis' | 'smoke_check' | 'person' | 'timeout' | 'superseded' | 'failure';
+
+/**
+ * A rollout's stop, with its timing: from the moment the trigger was received (the webhook's request, the Pub/Sub
+ * message, the person's command, the analysis result) to Cloud Run confirming traffic back on `toRevision`.
+ */
+export interface StopRecord {
+  readonly trigger: StopTrigger;
+  readonly actor: Actor;
+  readonly reason: string;
+  readonly receivedAt: Millis;
+  /** Where traffic goes back to; null when the candidate never had traffic (nothing to undo). */
+  readonly toRevision: string | null;
+  /** When Cloud Run confirmed it; null until then, and when there was nothing to undo. */
+  readonly appliedAt: Millis | null;
+  /** `appliedAt - receivedAt`. */
+  readonly durationMs: number | null;
 }
 
 /** What the rollout is waiting for before it moves on. Results for anything else are stale and ignored. */
@@ -143,10 +163,15 @@ export interface ApprovalState {
   } | null;
 }
 
-/** One rollout: a build's image on its way to one target. */
+/**
+ * One rollout: a build's image on its way to one target (`release`), or a person's or an alert's return of the target to
+ * an earlier revision when no release is in flight (`revert`: the current stable revision is its `candidate`, the
+ * revision it returns to its `stableRevision`, and it starts in `rolling_back`).
+ */
 export interface Rollout {
   /** `${targetId}@${buildId}`: deterministic, so a duplicate build notification maps to the same rollout. */
   readonly id: string;
+  readonly kind: 'release' | 'revert';
   readonly targetId: TargetId;
   readonly phase: Phase;
   readonly build: BuildInfo;
@@ -182,6 +207,8 @@ export interface Rollout {
    * the next traffic change — after a person resumed or promoted it — overrides the live split instead of refusing.
    */
   readonly splitChangedByHand: { readonly actual: TrafficSplit; readonly at: Millis } | null;
+  /** Set when it began to stop: what triggered it, and how long returning traffic took. */
+  readonly stop: StopRecord | null;
 }
 
 /** An active rollout: one whose phase is not terminal. */
@@ -202,6 +229,51 @@ export interface BuildRecord {
 /** How many builds a target remembers. */
 export const RECENT_BUILDS_KEPT = 20;
 
+/**
+ * One entry of a target's release history: a rollout that ended with a candidate revision (released, rolled back,
+ * reverted), or the revision Runway found serving when it first deployed (`baseline`).
+ */
+export interface ReleaseRecord {
+  readonly kind: 'release' | 'revert' | 'baseline';
+  /** Null for the baseline. */
+  readonly rolloutId: string | null;
+  readonly revision: string;
+  readonly image: string | null;
+  readonly commitSha: string | null;
+  readonly buildId: string | null;
+  /** When it ended (or, for the baseline, when Runway first saw it). */
+  readonly at: Millis;
+  /** Who set it going: the build trigger, or the person. */
+  readonly by: string;
+  readonly outcome: TerminalPhase | 'baseline';
+  /** Whether it ended serving everyone: a promoted release, a completed revert, the baseline. */
+  readonly becameStable: boolean;
+  /** For a revert: the revision it took traffic away from (never a "previous good revision" again). */
+  readonly fromRevision: string | null;
+  /** The revision that served everyone before it (a release's stable revision; a revert's `fromRevision`). */
+  readonly replacedRevision: string | null;
+}
+
+/** How many releases a target remembers. */
+export const RELEASES_KEPT = 50;
+
+/** A Cloud Monitoring incident as the target remembers it, so that duplicates and late notifications change nothing. */
+export interface IncidentRecord {
+  readonly incidentId: string;
+  readonly policy: string;
+  readonly state: 'open' | 'closed';
+  /** When its open notification was received; null if only its close was seen. */
+  readonly openedAt: Millis | null;
+  readonly closedAt: Millis | null;
+  /** What the open incident did. */
+  readonly action: 'rolled_back' | 'reverted' | 'notified' | 'none';
+  /** The rollout it stopped or started, if any. */
+  readonly rolloutId: string | null;
+}
+
+/** How many incidents a target remembers. */
+export const INCIDENTS_KEPT = 50;
+
 /** One target: the unit every event is applied to. */
 export interface TargetState {
   readonly id: TargetId;
@@ -220,6 +292,10 @@ export interface TargetState {
   readonly queue: readonly ActiveRollout[];
   /** Newest first, at most {@link RECENT_BUILDS_KEPT}. */
   readonly recentBuilds: readonly BuildRecord[];
+  /** Newest first, at most {@link RELEASES_KEPT}: where "the previous good revision" comes from. */
+  readonly releases: readonly ReleaseRecord[];
+  /** Newest first, at most {@link INCIDENTS_KEPT}. */
+  readonly incidents: readonly IncidentRecord[];
   /**
    * Set when a rollback could not be applied: the service's traffic is in a state Runway did not choose, so no queued
    * rollout starts until a person has looked and sends `resume` to the failed rollout.
@@ -230,7 +306,18 @@ export interface TargetState {
 
 /** A target Runway has not seen before. */
 export function emptyTarget(id: TargetId): TargetState {
-  return { id, version: 0, stable: null, active: null, queue: [], recentBuilds: [], halted: null, updatedAt: 0 };
+  return {
+    id,
+    version: 0,
+    stable: null,
+    active: null,
+    queue: [],
+    recentBuilds: [],
+    releases: [],
+    incidents: [],
+    halted: null,
+    updatedAt: 0,
+  };
 }
 
 /** The id of a rollout of `buildId` on `targetId`. */

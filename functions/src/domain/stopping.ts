@@ -3,9 +3,9 @@
  * the stable revision first (phase `rolling_back`) and the rollout ends once Cloud Run confirms it; if it never had any,
  * it ends at once, because there is nothing to undo. When the active rollout ends, the next queued one starts.
  */
-import type { ActiveRollout, Ending, Rollout } from './rollout.js';
+import type { ActiveRollout, EndCause, Ending, Rollout, StopRecord, StopTrigger } from './rollout.js';
 import { mayHaveUserTraffic, requestTraffic } from './rollout.js';
-import type { TerminalPhase } from './phase.js';
+import { assertNever, type TerminalPhase } from './phase.js';
 import type { Transition } from './transition.js';
 import { serviceOf, startDeploy } from './flow.js';
 
@@ -14,8 +14,9 @@ export type StopEnd = 'rolled_back' | 'rejected' | 'superseded';
 
 /** Stops `r` for `ending`; see the module comment. */
 export function stop(t: Transition, r: ActiveRollout, ending: Ending, endsAs: StopEnd): void {
-  const base = { ...r, ending, approval: r.approval, waitingFor: null };
-  if (!mayHaveUserTraffic(r)) {
+  const undo = mayHaveUserTraffic(r);
+  const base = { ...r, ending, approval: r.approval, waitingFor: null, stop: stopRecordOf(ending, undo ? r : null) };
+  if (!undo) {
     return finishAndStartNext(t, { ...base, phase: endsAs === 'rolled_back' ? 'aborted' : endsAs });
   }
   if (r.stableRevision === null) {
@@ -39,6 +40,52 @@ export function stop(t: Transition, r: ActiveRollout, ending: Ending, endsAs: St
     traffic: requestTraffic(r.traffic, { effectId, candidatePercent: 0 }),
     waitingFor: { kind: 'traffic', effectId },
   });
+}
+
+/** What triggered a stop, for the rollout's {@link StopRecord}. */
+export function stopTriggerOf(cause: EndCause): StopTrigger {
+  switch (cause) {
+    case 'alert':
+      return 'incident';
+    case 'analysis_failed':
+    case 'analysis_inconclusive':
+      return 'analysis';
+    case 'smoke_failed':
+      return 'smoke_check';
+    case 'manual_rollback':
+    case 'aborted':
+    case 'rejected':
+      return 'person';
+    case 'approval_timeout':
+      return 'timeout';
+    case 'superseded':
+      return 'superseded';
+    case 'deploy_failed':
+    case 'traffic_failed':
+    case 'no_stable_revision':
+    case 'promoted':
+      return 'failure';
+    default:
+      return assertNever(cause, 'end cause');
+  }
+}
+
+/** The stop record of `ending`; `undoing` is the rollout whose traffic goes back to its stable revision, if any. */
+function stopRecordOf(ending: Ending, undoing: ActiveRollout | null): StopRecord {
+  return {
+    trigger: stopTriggerOf(ending.cause),
+    actor: ending.actor,
+    reason: ending.reason,
+    receivedAt: ending.at,
+    toRevision: undoing?.stableRevision ?? null,
+    appliedAt: null,
+    durationMs: null,
+  };
+}
+
+/** The stop record once Cloud Run confirmed traffic back on the stable revision at `now`. */
+export function stopApplied(record: StopRecord | null, now: number): StopRecord | null {
+  return record === null ? null : { ...record, appliedAt: now, durationMs: now - record.receivedAt };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Decision, Outcome } from './decision.js';
 import { isTerminal } from './phase.js';
 import type { ActiveRollout, Millis, Rollout, TargetState } from './rollout.js';
 import { announcements } from './announce.js';
+import { releaseRecordOf, withRelease } from './history.js';
 
 /** An effect before it has an id and its target. */
 export type EffectDraft = Effect extends infer E ? (E extends Effect ? Omit<E, 'id' | 'targetId'> : never) : never;
@@ -64,14 +65,17 @@ export class Transition {
     return updated;
   }
 
-  /** Ends a rollout: it leaves the target for good. */
+  /** Ends a rollout: it leaves the target for good, and joins its release history if it had a candidate revision. */
   finish(rollout: Rollout): Rollout {
-    if (!isTerminal(rollout.phase)) throw new Error(`finish() needs a terminal phase, got ${rollout.phase}`);
+    const { phase } = rollout;
+    if (!isTerminal(phase)) throw new Error(`finish() needs a terminal phase, got ${phase}`);
     const finished: Rollout = { ...rollout, updatedAt: this.now, finishedAt: this.now, waitingFor: null };
+    const record = releaseRecordOf({ ...finished, phase }, this.now);
     this.target = {
       ...this.target,
       active: this.target.active?.id === rollout.id ? null : this.target.active,
       queue: this.target.queue.filter((r) => r.id !== rollout.id),
+      releases: record ? withRelease(this.target.releases, record) : this.target.releases,
     };
     this.touched.set(rollout.id, finished);
     return finished;

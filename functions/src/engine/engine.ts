@@ -120,7 +120,13 @@ function logEntryOf(event: RunwayEvent, decision: Decision, now: number, writes:
     eventId: event.id,
     type: event.type,
     targetId: event.targetId,
-    rolloutId: rolloutIdOfEvent(event),
+    // Events about a target (a build, an alert, a target rollback) are filed under the rollout they started or stopped.
+    rolloutId:
+      rolloutIdOfEvent(event) ??
+      decision.rollouts.find((r) => r.id === decision.state.active?.id)?.id ??
+      decision.rollouts[0]?.id ??
+      null,
+    rolloutIds: decision.rollouts.map((r) => r.id),
     actor: actorOf(event),
     reason: reasonOf(event),
     outcome: { status: decision.outcome.status, message: decision.outcome.message },
@@ -166,6 +172,7 @@ function reasonOf(event: RunwayEvent): string | null {
     case 'command.promote':
     case 'command.rollback':
     case 'command.abort':
+    case 'target.rollback':
       return event.reason;
     default:
       return assertNever(event, 'event');

@@ -73,8 +73,24 @@ describe('20 concurrent events on one rollout', () => {
       command('approve', 1, bob),
       command('approve', 2, alice),
       command('abort', 1, alice), // no reason: refused
-      { type: 'alert.closed', id: 'alert:inc-1:closed', targetId: CHECKOUT, incidentId: 'inc-1', policy: 'p' },
-      { type: 'alert.closed', id: 'alert:inc-2:closed', targetId: CHECKOUT, incidentId: 'inc-2', policy: 'p' },
+      {
+        type: 'alert.closed',
+        id: 'alert:inc-1:closed',
+        targetId: CHECKOUT,
+        incidentId: 'inc-1',
+        policy: 'p',
+        endedAt: null,
+        receivedAt: null,
+      },
+      {
+        type: 'alert.closed',
+        id: 'alert:inc-2:closed',
+        targetId: CHECKOUT,
+        incidentId: 'inc-2',
+        policy: 'p',
+        endedAt: null,
+        receivedAt: null,
+      },
       buildSucceeded('conc2', h.clock.now()),
       {
         type: 'traffic.applied',

@@ -79,6 +79,8 @@ describe('the example runway.yaml', () => {
     expect(production.rollback).toEqual({
       alertPolicies: ['checkout 5xx rate', 'projects/acme-prod/alertPolicies/1234567890123456789'],
       guardWindowMs: 1_800_000,
+      rollbackOnAlert: 'always',
+      revertWithinMs: 6 * 3_600_000,
     });
     expect(production.notifications).toEqual({
       slack: { channel: '#checkout-releases' },

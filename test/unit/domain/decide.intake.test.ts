@@ -333,20 +333,24 @@ describe('decide(): alerts', () => {
     const sim = rollingBack();
     sim.build();
     const d = sim.send(alertOpened());
-    expect(d.outcome.message).toMatch(/queued rollout\(s\) dropped/);
+    expect(d.outcome.message).toMatch(/already rolling back; 1 queued rollout\(s\) dropped/);
     expect(touched(d)).toEqual([[B2, 'aborted']]);
     expect(describeWork(d, sim.now)).toEqual([]);
   });
 
-  it('a closed incident changes nothing', () => {
+  it('a closed incident is recorded and announced, and changes no rollout', () => {
     const sim = driveTo('promoted:guard');
     const before = sim.state;
     const d = sim.send(alertClosed());
-    expect(d).toEqual({
-      state: before,
-      effects: [],
-      rollouts: [],
-      outcome: { status: 'ignored', message: 'incident incident-1 closed' },
+    expect(d.outcome).toEqual({
+      status: 'applied',
+      message: 'incident incident-1 closed before its open was received',
     });
+    expect(d.rollouts).toEqual([]);
+    expect(d.state.active).toEqual(before.active);
+    expect(d.state.incidents).toEqual([
+      expect.objectContaining({ incidentId: 'incident-1', state: 'closed', openedAt: null, action: 'none' }),
+    ]);
+    expect(d.effects).toMatchObject([{ type: 'notify', topic: 'alert.closed', severity: 'info' }]);
   });
 });

@@ -100,11 +100,11 @@ const ROWS: Row[] = [
     then: (d) => expect(d.rollouts[0]?.ending?.cause).toBe('alert'),
   },
   {
-    name: 'deploying × alert.closed → ignored',
+    name: 'deploying × alert.closed → recorded',
     given: at('deploying'),
     when: () => alertClosed(),
-    status: 'ignored',
-    message: /incident incident-1 closed/,
+    status: 'applied',
+    message: /incident incident-1 closed before its open/,
     phase: 'deploying',
   },
 

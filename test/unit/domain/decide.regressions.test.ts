@@ -7,15 +7,19 @@ import { ACTORS, alertOpened, canaryPolicy, describeWork, driveTo, resultOf } fr
 import { ROLLBACK, rollingBack } from './table.js';
 
 describe('decide(): regressions', () => {
-  it('an alert while already rolling back (nothing queued) changes nothing and says so', () => {
-    // decision.ts: `applied` means the state changed. Here nothing does, yet the outcome is `applied` with the message
-    // "queued rollouts dropped" although none were, and the target's version goes up.
+  it('an alert while already rolling back (nothing queued) leaves the rollback alone and says so', () => {
+    // It once said "queued rollouts dropped" although none were. Now the only change is the incident's record, so that
+    // its late duplicates and its close are recognised.
     const sim = rollingBack();
     const before = sim.state;
     const decision = sim.send(alertOpened('incident-2'));
-    expect(decision.outcome.status).toBe('ignored');
-    expect(decision.outcome.message).toMatch(/already rolling back/);
-    expect(decision.state).toBe(before);
+    expect(decision.outcome).toEqual({
+      status: 'applied',
+      message: 'incident incident-2: checkout.production@b1 is already rolling back',
+    });
+    expect(decision.effects).toEqual([]);
+    expect(decision.state.active).toEqual(before.active);
+    expect(decision.state.incidents[0]).toMatchObject({ incidentId: 'incident-2', state: 'open', action: 'none' });
   });
 
   it('a traffic change applied after a newer one replaced it is still rolled back when the newer one fails', () => {

@@ -146,10 +146,10 @@ const ROWS: Row[] = [
     work: ROLLBACK,
   },
   {
-    name: 'progressing (baking) × alert.closed → ignored',
+    name: 'progressing (baking) × alert.closed → recorded',
     given: at('progressing:baking'),
     when: () => alertClosed(),
-    status: 'ignored',
+    status: 'applied',
     message: /closed/,
     phase: 'progressing',
   },

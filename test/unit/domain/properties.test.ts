@@ -84,7 +84,8 @@ const targetShape: Check = ({ decision }) => {
   if (queue.length > 1) fail(`${queue.length} rollouts queued`);
   if (queue.some((r) => r.phase !== 'queued')) fail(`queue holds a ${queue[0]?.phase} rollout`);
   if (active && queue.some((r) => r.id === active.id)) fail('the active rollout is also queued');
-  if (halted && active) fail(`halted by ${halted.rolloutId} yet ${active.id} is active`);
+  // A halted target starts nothing on its own; a person's revert is the one thing that may run (and lifts the halt).
+  if (halted && active && active.kind !== 'revert') fail(`halted by ${halted.rolloutId} yet ${active.id} is active`);
 };
 
 /**
@@ -97,7 +98,10 @@ const targetShape: Check = ({ decision }) => {
 const rollbacksReturnToStable: Check = ({ decision, event, answered }, { traffic, failedTraffic, conflicted }) => {
   for (const r of decision.rollouts) {
     const mine = (traffic.get(r.id) ?? []).filter((e) => e.purpose !== 'rollback');
-    if (r.phase === 'rolled_back' && mine.length === 0) fail(`${r.id} rolled back without traffic asked`);
+    // A revert's candidate is the revision that served everyone before it: it had traffic without asking for any.
+    if (r.phase === 'rolled_back' && mine.length === 0 && r.kind !== 'revert') {
+      fail(`${r.id} rolled back without traffic asked`);
+    }
     const mayHaveHadTraffic = mine.some((e) => !failedTraffic.has(e.id));
     const toldOfHandChange = conflicted.has(r.id);
     if (

@@ -66,6 +66,7 @@ export type Step =
   | { readonly kind: 'buildFailed'; readonly status: Exclude<BuildRecord['status'], 'SUCCESS'> }
   | { readonly kind: 'alert' }
   | { readonly kind: 'alertClosed' }
+  | { readonly kind: 'targetRollback'; readonly actor: ActorName; readonly reason: string; readonly named: boolean }
   /** A result already delivered, again: one of the last three (`recent`) or any. */
   | { readonly kind: 'redeliver'; readonly pick: number; readonly recent: boolean }
   | { readonly kind: 'garbage'; readonly pick: number; readonly type: ForgedType; readonly ok: boolean }
@@ -180,6 +181,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'alert' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'alertClosed' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('targetRollback' as const),
+      actor: fc.constantFrom<ActorName>('deployer', 'admin', 'viewer'),
+      reason: fc.constantFrom('bad release', ''),
+      named: fc.boolean(),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('redeliver' as const), pick: fc.nat(), recent: fc.boolean() }),
@@ -308,6 +318,7 @@ class Run {
   private builds = 0;
   private failedBuilds = 0;
   private incidents = 0;
+  private targetRollbacks = 0;
   private forged = 0;
 
   constructor(private readonly scenario: Scenario) {
@@ -354,6 +365,17 @@ class Run {
         return other(alertOpened(`incident-${this.incidents}`));
       case 'alertClosed':
         return other(alertClosed(`incident-${this.incidents}`));
+      case 'targetRollback': {
+        this.targetRollbacks += 1;
+        return other({
+          type: 'target.rollback',
+          id: `cli:${this.targetRollbacks}`,
+          targetId: TARGET_ID,
+          actor: ACTORS[step.actor],
+          reason: step.reason,
+          toRevision: step.named ? STABLE_REVISION : null,
+        });
+      }
       case 'redeliver': {
         const count = this.consumed.length;
         const event = step.recent

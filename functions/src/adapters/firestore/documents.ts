@@ -48,6 +48,8 @@ export interface LogEntryDoc {
   readonly type: RunwayEventType;
   readonly targetId: string;
   readonly rolloutId: string | null;
+  /** Every rollout the event changed (a build that supersedes one and queues another, an alert that drops the queue). */
+  readonly rolloutIds: readonly string[];
   readonly actor: Actor;
   /** The reason given with a command, or the reason a failure event carries. */
   readonly reason: string | null;
@@ -104,8 +106,14 @@ export function toTargetDoc(state: TargetState): DocumentData {
 /** The state in a target document (fields added to TargetState since it was written take their empty values). */
 export function fromTargetDoc(targetId: string, data: DocumentData | undefined): TargetState {
   if (data === undefined) return emptyTarget(targetId);
-  const { updatedAtTs: _ignored, ...state } = data;
-  return { ...emptyTarget(targetId), ...(state as Partial<TargetState>) };
+  const { updatedAtTs: _ignored, ...stored } = data;
+  const state = { ...emptyTarget(targetId), ...(stored as Partial<TargetState>) };
+  return { ...state, active: state.active && withDefaults(state.active), queue: state.queue.map(withDefaults) };
+}
+
+/** A rollout stored before fields were added to Rollout gets their empty values. */
+function withDefaults<R extends Rollout>(rollout: R): R {
+  return { ...rollout, kind: rollout.kind ?? 'release', stop: rollout.stop ?? null };
 }
 
 /** The rollout mirror document: the rollout as it is now, queryable by targetId, phase and createdAt. */

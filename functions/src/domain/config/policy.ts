@@ -37,7 +37,12 @@ export interface TargetPolicy {
   readonly smoke: SmokeSpec;
   readonly analysis: AnalysisSpec;
   readonly approval: ApprovalSpec;
-  readonly rollback: { readonly alertPolicies: readonly string[]; readonly guardWindowMs: number };
+  readonly rollback: {
+    readonly alertPolicies: readonly string[];
+    readonly guardWindowMs: number;
+    readonly rollbackOnAlert: 'rollout' | 'always';
+    readonly revertWithinMs: number;
+  };
   readonly notifications: TargetSpec['notifications'];
   /** Undefined means the default rule: built in this project, `_SERVICE_NAME` (and `_DEPLOY_REGION` when set) name this target. */
   readonly match: MatchSpec | undefined;
@@ -63,7 +68,12 @@ export function toTargetPolicy(serviceKey: string, environment: string, spec: Ta
     smoke: spec.smoke,
     analysis: spec.analysis,
     approval: spec.approval,
-    rollback: { alertPolicies: spec.rollback.alertPolicies, guardWindowMs: spec.rollback.guardWindow },
+    rollback: {
+      alertPolicies: spec.rollback.alertPolicies,
+      guardWindowMs: spec.rollback.guardWindow,
+      rollbackOnAlert: spec.rollback.rollbackOnAlert,
+      revertWithinMs: spec.rollback.revertWithin,
+    },
     notifications: spec.notifications,
     match: spec.match,
     onNewBuild: spec.onNewBuild,

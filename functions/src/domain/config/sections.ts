@@ -262,6 +262,21 @@ export const rollbackSchema = z.strictObject({
   guardWindow: durationSchema
     .prefault('10m')
     .describe('After promotion, how long an alert still rolls back to the previous revision. Default 10m.'),
+  /**
+   * What an open incident does when no rollout is active and the guard window has passed: `rollout` (default) only
+   * notifies; `always` also reverts the last release to the previous good revision if it is younger than `revertWithin`.
+   */
+  rollbackOnAlert: z
+    .enum(['rollout', 'always'], { error: 'must be rollout or always' })
+    .default('rollout')
+    .describe(
+      'What an open incident does outside a rollout and its guard window. rollout (default): notify only. always: ' +
+        'also revert the last release to the previous good revision, if it is younger than revertWithin.',
+    ),
+  /** With `rollbackOnAlert: always`: releases older than this are not reverted by an alert. Default 24h. */
+  revertWithin: durationSchema
+    .prefault('24h')
+    .describe('With rollbackOnAlert: always, an alert reverts only a release younger than this. Default 24h.'),
 });
 
 export const notificationsSchema = z.strictObject({
