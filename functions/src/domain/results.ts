@@ -31,7 +31,7 @@ import { judge } from './judge.js';
 import { assertNever } from './phase.js';
 import { afterApproval, afterDeploy, afterStepPassed, afterVerify, startAnalysis, startBake, succeed } from './flow.js';
 import { guardOrMakeWay } from './intake.js';
-import { failAndHalt, finishAndStartNext, stop, stopApplied } from './stopping.js';
+import { failAndHalt, stop, stopApplied } from './stopping.js';
 import { finishRollback } from './revert.js';
 import { baselineRecord, withRelease } from './history.js';
 
