@@ -17,8 +17,8 @@ import type { RunwayConfig } from '../domain/config/load.js';
 import type { TargetMiss } from '../domain/targeting.js';
 import type { Engine, HandleResult } from '../engine/types.js';
 import { errorMessage, redactText } from '../logs.js';
+import { deliverAll } from '../engine/deliver.js';
 import { getRuntime } from '../runtime.js';
-import { isTransient } from '../engine/transient.js';
 
 /** Where a log line's notification came from. */
 export interface NotificationContext {
@@ -79,20 +79,9 @@ export async function handleCloudBuildMessage(message: unknown, deps: CloudBuild
       break;
   }
 
-  // One target's failure never stops another's (DESIGN.md rule 6): every event is tried before deciding to retry.
-  const settled = await Promise.allSettled(outcome.events.map((event) => deps.engine.handle(event)));
-  const results: { targetId: string; result: HandleResult }[] = [];
-  const retryable: string[] = [];
-  settled.forEach((attempt, i) => {
-    const event = outcome.events[i]!;
-    if (attempt.status === 'fulfilled') {
-      results.push({ targetId: event.targetId, result: attempt.value });
-      return;
-    }
-    const transient = isTransient(attempt.reason);
-    deps.log.engineFailed(event, attempt.reason, transient);
-    if (transient) retryable.push(`${event.targetId}: ${errorMessage(attempt.reason)}`);
-  });
+  const { results, retryable } = await deliverAll(deps.engine, outcome.events, (event, error, transient) =>
+    deps.log.engineFailed(event, error, transient),
+  );
   if (retryable.length > 0) {
     throw new RetryableCloudBuildError(`transient failure handling build ${context.buildId}: ${retryable.join('; ')}`);
   }

@@ -6,9 +6,7 @@
  * envelope (`{ message, subscription }`, what a push subscription POSTs) and the bare Build resource (what
  * `gcloud builds describe --format=json` prints).
  */
-import type { z } from 'zod';
 import type { ObservedBuild, PushedImage } from '../../domain/buildEvents.js';
-import { formatPath } from '../../domain/config/load.js';
 import { imageRepositoryOf } from '../../domain/targeting.js';
 import {
   buildAttributesSchema,
@@ -18,6 +16,8 @@ import {
   type BuildResource,
   type PubsubMessage,
 } from './schema.js';
+import { decodeBase64Json } from '../wire/base64Json.js';
+import { describeIssues, isObject } from '../wire/issues.js';
 
 /** A parsed notification, or why it is not one. */
 export type CloudBuildParseResult =
@@ -58,31 +58,9 @@ export function parseCloudBuildInput(json: unknown): CloudBuildParseResult {
 }
 
 function parseValidMessage(message: PubsubMessage): CloudBuildParseResult {
-  const decoded = decodeData(message.data);
+  const decoded = decodeBase64Json(message.data, 'Cloud Build puts the Build resource there');
   if (!decoded.ok) return decoded;
   return parseBuild(decoded.json, message.attributes ?? {}, message.messageId ?? message.message_id ?? null);
-}
-
-/** base64 → UTF-8 → JSON, each step with its own reason. */
-function decodeData(data: string | null | undefined): { ok: true; json: unknown } | { ok: false; reason: string } {
-  if (data === undefined || data === null) {
-    return fail('message.data is missing (Cloud Build puts the Build resource there, as base64 JSON)');
-  }
-  if (data.length === 0)
-    return fail('message.data is empty (Cloud Build puts the Build resource there, as base64 JSON)');
-  // Buffer.from(…, 'base64') skips characters it does not know instead of failing, so check the alphabet first.
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(data) || data.length % 4 === 1) return fail('message.data is not base64');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(data, 'base64'));
-  } catch {
-    return fail('message.data is not UTF-8 text once decoded from base64');
-  }
-  try {
-    return { ok: true, json: JSON.parse(text) as unknown };
-  } catch (error) {
-    return fail(`message.data is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 function parseBuild(
@@ -158,29 +136,6 @@ function millis(timestamp: string | null | undefined): number | null {
   return timestamp ? Date.parse(timestamp) : null;
 }
 
-/** Every issue as `path: problem`, the path prefixed with what it is a path in (`build.results.images[0].digest`). */
-function describeIssues(root: string, error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = [root, formatPath(issue.path)].filter(Boolean).join('.');
-      return `${path || 'the input'}: ${problemOf(issue)}`;
-    })
-    .join('; ');
-}
-
-function problemOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return 'is required';
-    if (issue.message.startsWith('Invalid input'))
-      return `must be ${issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}`;
-  }
-  return issue.message;
-}
-
 function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
