@@ -30,7 +30,10 @@ export interface AlertWebhookDeps extends AlertDeps {
 export async function handleAlertWebhook(req: Request, res: Response, deps: AlertWebhookDeps): Promise<void> {
   const receivedAt = deps.now();
   if (req.method !== 'POST') {
-    res.set('Allow', 'POST').status(405).json({ error: `use POST, not ${req.method}` });
+    res
+      .set('Allow', 'POST')
+      .status(405)
+      .json({ error: `use POST, not ${req.method}` });
     return;
   }
   const token = typeof req.query.token === 'string' ? req.query.token : undefined;
