@@ -10,6 +10,8 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerRollbackCommand } from './commands/rollback.js';
+import { registerIncidentCommand } from './commands/incident.js';
 
 /** The program with every command registered. Exported so tests can inspect it without spawning a process. */
 export function createProgram(): Command {
@@ -29,6 +31,9 @@ export function createProgram(): Command {
         '                                         what Runway makes of a Cloud Build notification',
         '  runway demo good --wait                a healthy release on the local stack (npm start), followed to its end',
         '  runway status                          the latest rollouts: phase, step, traffic, latest verdict',
+        '  runway rollback hello.local --reason "5xx after deploy" --wait',
+        '                                         roll a target back now (its rollout, or its last release)',
+        '  runway incident open                   a Cloud Monitoring incident for hello on the local stack',
         '',
         'Set RUNWAY_DEBUG=1 to print stack traces.',
       ].join('\n'),
@@ -38,6 +43,8 @@ export function createProgram(): Command {
   registerEventsCommand(program);
   registerDemoCommand(program);
   registerStatusCommand(program);
+  registerRollbackCommand(program);
+  registerIncidentCommand(program);
 
   // A command group (`runway`, `runway config`, …) given an unknown subcommand answers with its help. Set on the groups
   // only, after registration: commander copies the setting into commands created later, and a leaf command's own error

@@ -18,6 +18,10 @@ export interface StackInfo {
     readonly monitoring: string;
     readonly services: Readonly<Record<string, string>>;
   } | null;
+  /** The runway.yaml the stack's functions run with. */
+  readonly configFile?: string;
+  /** Where Cloud Monitoring's notifications go: the webhook (with its local token) and the Pub/Sub topic. */
+  readonly alerts?: { readonly webhook: string; readonly token: string; readonly topic: string };
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -55,6 +55,15 @@ const PORTS = [
 /** The sandbox's API ports: after the suite's ten with --port-base, else these. */
 const SANDBOX_PORTS = { cloudRun: 8090, monitoring: 8091 };
 const DEMO_CONFIG = path.join(repoRoot, 'sandbox', 'runway.yaml');
+/**
+ * Local values of the functions' secrets (defineSecret), written to functions/.secret.local where the functions emulator
+ * reads them. Not secret: they exist only on this machine's loopback. A line already in the file is left alone.
+ */
+const LOCAL_SECRETS = { RUNWAY_ALERT_TOKEN: 'local-alert-token' };
+/** The topic every transition is published on, and the pull subscription `npm start` creates on it for people to read. */
+const EVENTS_TOPIC = 'runway-events';
+const EVENTS_SUBSCRIPTION = 'runway-events-local';
+const ALERTS_TOPIC = 'runway-alerts';
 const SANDBOX_READY_TIMEOUT_MS = 60_000;
 // Started by `--only functions,firestore,pubsub,hosting` (auth and logging are not).
 const USED = new Set([
@@ -182,6 +191,46 @@ async function stopSandboxProcess(child) {
 
 // --- the suite -----------------------------------------------------------------------------------------------------
 
+/** Adds every {@link LOCAL_SECRETS} entry that functions/.secret.local lacks. */
+function ensureLocalSecrets() {
+  const file = path.join(repoRoot, 'functions', '.secret.local');
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const have = new Set(existing.split('\n').map((line) => line.split('=')[0]?.trim()));
+  const missing = Object.entries(LOCAL_SECRETS).filter(([name]) => !have.has(name));
+  if (missing.length === 0) return;
+  const lines = missing.map(([name, value]) => `${name}=${value}`).join('\n');
+  fs.writeFileSync(file, `${existing}${existing && !existing.endsWith('\n') ? '\n' : ''}${lines}\n`);
+}
+
+/** The local secret's value, as the functions emulator will read it. */
+function localSecret(name) {
+  const file = path.join(repoRoot, 'functions', '.secret.local');
+  const line = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  return line ? line.slice(name.length + 1).trim() : '';
+}
+
+/**
+ * Creates the `runway-events` topic on the Pub/Sub emulator, and a pull subscription with message ordering on it, as a
+ * deployment creates the topic (the functions emulator creates only the topics its triggers listen on).
+ */
+async function createEventsTopic(pubsub) {
+  const api = `http://${pubsub}/v1/projects/${PROJECT_ID}`;
+  const put = (url, body) =>
+    fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const topic = await put(`${api}/topics/${EVENTS_TOPIC}`);
+  if (!topic.ok && topic.status !== 409) throw new Error(`creating topic ${EVENTS_TOPIC}: HTTP ${topic.status}`);
+  const subscription = await put(`${api}/subscriptions/${EVENTS_SUBSCRIPTION}`, {
+    topic: `projects/${PROJECT_ID}/topics/${EVENTS_TOPIC}`,
+    enableMessageOrdering: true,
+  });
+  if (!subscription.ok && subscription.status !== 409) {
+    throw new Error(`creating subscription ${EVENTS_SUBSCRIPTION}: HTTP ${subscription.status}`);
+  }
+}
+
 function runBuild() {
   const npm = process.env.npm_execpath;
   const [command, args] = npm
@@ -204,10 +253,9 @@ async function getJson(url) {
 }
 
 function describeTrigger(trigger) {
-  // Before httpsTrigger: the emulator reports a task queue function as HTTPS too.
-  if (trigger.taskQueueTrigger || (trigger.platform === 'gcfv2' && trigger.entryPoint === 'fireTimer')) {
-    return `Cloud Tasks queue ${trigger.entryPoint ?? trigger.name} (the bake and approval timers)`;
-  }
+  // Before httpsTrigger: the emulator gives a task queue function an httpsTrigger too.
+  if (trigger.taskQueueTrigger)
+    return `Cloud Tasks queue ${trigger.entryPoint ?? trigger.name} (bake and approval timers)`;
   if (trigger.httpsTrigger) return 'HTTPS';
   if (trigger.callableTrigger) return 'callable';
   const schedule = trigger.schedule ?? trigger.scheduleTrigger;
@@ -227,6 +275,7 @@ function firstExisting(candidates) {
 }
 
 async function printReady(config, startedAt, sandbox, configFile) {
+  const alertToken = localSecret('RUNWAY_ALERT_TOKEN');
   const e = config.emulators;
   const at = (name, key = 'port') => `${e[name]?.host ?? '127.0.0.1'}:${e[name]?.[key]}`;
   const hub = (await getJson(`http://${at('hub')}/emulators`)) ?? {};
@@ -263,6 +312,10 @@ async function printReady(config, startedAt, sandbox, configFile) {
     ),
     `    Runway's config       ${rel(configFile)}`,
     '',
+    '  Alerts and events',
+    `    webhook               http://${addr('functions')}/${PROJECT_ID}/us-central1/alerts?token=${alertToken}`,
+    `    Pub/Sub               topic ${ALERTS_TOPIC} in, topic ${EVENTS_TOPIC} out (pull: subscription ${EVENTS_SUBSCRIPTION})`,
+    '',
     triggers.length > 0 ? `  Functions loaded (${triggers.length}):` : `  No functions loaded: see ${rel(logFile)}.`,
     ...triggers.map((t) => `    ${(t.entryPoint ?? t.name ?? '?').padEnd(width)}  ${describeTrigger(t)}`),
     '',
@@ -273,6 +326,9 @@ async function printReady(config, startedAt, sandbox, configFile) {
     '    npx runway demo good --wait         a healthy image of hello: smoke checks, 20% → 50% → 100%, promoted',
     '    npx runway demo bad --wait          8% errors: rolled back to the stable revision by the analysis',
     '    npx runway status                   rollouts with phase, step, traffic and the latest verdict',
+    '    npx runway incident open            a Cloud Monitoring incident for hello: rolls back whatever is in flight',
+    '    npx runway rollback hello.local --reason "…" --wait',
+    '                                        roll hello back now: its rollout, or its last release',
     '    npx runway demo --help              the other scenarios (slow, crash, unhealthy)',
     '    npx runway config validate          is runway.yaml valid?',
     `    npx runway events parse --source cloud-build ${fixture ?? 'FILE'}`,
@@ -301,6 +357,13 @@ async function printReady(config, startedAt, sandbox, configFile) {
         hub: addr('hub'),
         functionsLoaded: triggers.map((t) => t.entryPoint ?? t.name),
         sandbox: { cloudRun: sandbox.cloudRun, monitoring: sandbox.monitoring, services: sandbox.services },
+        configFile,
+        alerts: {
+          webhook: `http://${addr('functions')}/${PROJECT_ID}/us-central1/alerts`,
+          token: alertToken,
+          topic: ALERTS_TOPIC,
+        },
+        events: { topic: EVENTS_TOPIC, subscription: EVENTS_SUBSCRIPTION },
       },
       null,
       2,
@@ -333,6 +396,7 @@ async function main() {
   console.log(`✔ sandbox ready: Cloud Run API ${sandbox.state.cloudRun}, Monitoring API ${sandbox.state.monitoring}`);
   const configFile = process.env.RUNWAY_CONFIG_FILE ? path.resolve(process.env.RUNWAY_CONFIG_FILE) : DEMO_CONFIG;
 
+  ensureLocalSecrets();
   const log = fs.createWriteStream(logFile, { flags: 'w' });
   const firebaseBin = path.join(repoRoot, 'node_modules', 'firebase-tools', 'lib', 'bin', 'firebase.js');
   const args = ['emulators:start', '--project', PROJECT_ID, '--only', ONLY];
@@ -430,6 +494,7 @@ async function main() {
     return;
   }
   tree.remember();
+  await createEventsTopic(`${config.emulators.pubsub.host}:${config.emulators.pubsub.port}`);
   await printReady(config, startedAt, sandbox.state, configFile);
   passThrough = true;
   await exitedPromise;

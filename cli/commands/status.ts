@@ -4,10 +4,8 @@
  * project's Firestore through Application Default Credentials.
  */
 import type { Command } from 'commander';
-import { initializeApp, deleteApp } from 'firebase-admin/app';
-import { getFirestore } from 'firebase-admin/firestore';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
-import { readStack } from '../stack.js';
+import { openFirestore } from '../firestore.js';
 import { formatTable, summarize } from '../status/summary.js';
 
 interface StatusOptions {
@@ -35,19 +33,11 @@ export function registerStatusCommand(program: Command): void {
 
 /** The newest rollouts of a project, or of the local stack. */
 export async function readRollouts(project: string | undefined, limit: number): Promise<Rollout[]> {
-  let projectId = project;
-  if (!projectId) {
-    const stack = readStack();
-    process.env.FIRESTORE_EMULATOR_HOST = stack.firestore;
-    // The emulator needs no credentials; without this the Admin SDK probes for a metadata server and warns each time.
-    process.env.METADATA_SERVER_DETECTION ??= 'none';
-    projectId = stack.projectId;
-  }
-  const app = initializeApp({ projectId }, `runway-cli-${Date.now()}`);
+  const { db, close } = openFirestore(project);
   try {
-    const snapshot = await getFirestore(app).collection('rollouts').orderBy('createdAt', 'desc').limit(limit).get();
+    const snapshot = await db.collection('rollouts').orderBy('createdAt', 'desc').limit(limit).get();
     return snapshot.docs.map((doc) => doc.data() as Rollout);
   } finally {
-    await deleteApp(app);
+    await close();
   }
 }

@@ -6,7 +6,7 @@
 import * as logger from 'firebase-functions/logger';
 import type { ConfigError } from './domain/config/load.js';
 import { formatConfigError } from './domain/config/load.js';
-import type { Effect, Notify, PublishEvent } from './domain/effects.js';
+import type { Effect, Notify } from './domain/effects.js';
 import type { RunwayEvent } from './domain/events.js';
 import { rolloutIdOfEvent } from './domain/events.js';
 import type { EngineLog, HandleResult, SweepCounts } from './engine/types.js';
@@ -133,14 +133,6 @@ export function notificationLogged(effect: Notify): void {
   logger.info(
     `notification (${effect.severity}) ${redactText(effect.text)}`,
     fields({ ...effectFields(effect), topic: effect.topic, severity: effect.severity }),
-  );
-}
-
-/** The stand-in publisher: what would have been published on `runway-events`. */
-export function eventLoggedNotPublished(effect: PublishEvent): void {
-  logger.info(
-    `event ${effect.eventType}`,
-    fields({ ...effectFields(effect), eventType: effect.eventType, data: effect.data }),
   );
 }
 

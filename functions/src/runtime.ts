@@ -12,7 +12,8 @@ import { cloudTasksTimerPort, timerTaskQueue } from './adapters/tasks/timers.js'
 import { CLOUD_RUN_ENDPOINT_ENV, createCloudRunAdapter } from './adapters/cloudrun/index.js';
 import { createMonitoringAdapter } from './adapters/monitoring/index.js';
 import { createSmokeAdapter } from './adapters/smoke/index.js';
-import { logNotifier, logPublisher } from './adapters/log/index.js';
+import { logNotifier } from './adapters/log/index.js';
+import { createPubSubPublisher } from './adapters/pubsub/publisher.js';
 import { createEngine } from './engine/engine.js';
 import { systemClock, type Clock, type EffectPorts } from './engine/ports.js';
 import { createEffectRunner } from './engine/runner.js';
@@ -54,10 +55,17 @@ function buildRuntime(): Runtime {
     // A timer is a Firestore document (the record, and the sweep's backstop) and a Cloud Task that fires it on time.
     timers: cloudTasksTimerPort({ db, now: () => clock.now(), queue: timerTaskQueue(app) }),
     notifier: logNotifier,
-    publisher: logPublisher,
+    publisher: createPubSubPublisher({ projectId: projectIdOf(app), topic: process.env.RUNWAY_EVENTS_TOPIC }),
   };
   const runner = createEffectRunner({ db, engine, ports, clock, log: engineLog });
   return { db, config, clock, engine, runner, ports };
+}
+
+/** The project Runway runs in: where `runway-events` is. */
+function projectIdOf(app: ReturnType<typeof initializeApp>): string {
+  const id = app.options.projectId ?? process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+  if (!id) throw new Error('cannot tell which project Runway runs in: set GCLOUD_PROJECT');
+  return id;
 }
 
 /** The environment variable with the endpoint of a Cloud Monitoring stand-in (the sandbox). */

@@ -42,6 +42,8 @@ const stackFileSchema = z.object({
     monitoring: z.string(),
     services: z.record(z.string(), z.string()),
   }),
+  alerts: z.object({ webhook: z.string(), token: z.string(), topic: z.string() }),
+  events: z.object({ topic: z.string(), subscription: z.string() }),
 });
 
 /** How the stack stopped. */
@@ -61,6 +63,10 @@ export interface LocalStack {
   readonly functionsLoaded: readonly string[];
   /** The sandbox's API base URLs and service URLs. */
   readonly sandbox: z.infer<typeof stackFileSchema>['sandbox'];
+  /** Where Monitoring's notifications go (the webhook URL and its local token, the topic). */
+  readonly alerts: z.infer<typeof stackFileSchema>['alerts'];
+  /** The `runway-events` topic and the pull subscription on it. */
+  readonly events: z.infer<typeof stackFileSchema>['events'];
   /** Everything this stack writes: stack.json, logs/, its firebase.json copy. */
   readonly dir: string;
   /** The emulator suite's whole output, function logs included. */
@@ -225,6 +231,8 @@ async function launch(portBase: number, readyTimeoutMs: number, purpose: string)
     functions: stack.functions,
     functionsLoaded: stack.functionsLoaded,
     sandbox: stack.sandbox,
+    alerts: stack.alerts,
+    events: stack.events,
     dir,
     logFile,
     logTail,

@@ -7,7 +7,10 @@
  * - a healthy image is promoted step by step and ends with 100% on its revision;
  * - a faulty one is rolled back by the analysis, traffic back on the stable revision;
  * - one whose /healthz fails is stopped by the smoke checks before any user traffic;
- * - the same notification published twice still makes one rollout.
+ * - the same notification published twice still makes one rollout;
+ * - a Cloud Monitoring incident on the `runway-alerts` topic rolls a canary in flight back; the `alerts` webhook refuses a
+ *   wrong token; `runway rollback` reverts the last release to the previous good revision; and every transition is on
+ *   the `runway-events` topic, in sequence.
  *
  * The scenarios share one stack and run in order (each one's stable revision is the previous good release). Waits are
  * polls with a deadline, not timed assertions: a deadline that passes fails with the end of the suite's log.
@@ -18,6 +21,8 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoBuildMessage, type PubSubMessage } from '../../cli/demo/buildMessage.js';
+import { demoNotification } from '../../cli/demo/incident.js';
+import { runway } from '../support/cli.js';
 import { demoImage } from '../../sandbox/src/images.js';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
@@ -69,9 +74,9 @@ function running(): LocalStack {
   return stack;
 }
 
-/** Publishes a build message to `cloud-builds` through the emulator's REST API, as `runway demo` does. */
-async function publish(message: PubSubMessage): Promise<void> {
-  const url = `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/cloud-builds:publish`;
+/** Publishes a message to `topic` (default `cloud-builds`) through the emulator's REST API, as `runway demo` does. */
+async function publish(message: PubSubMessage | { data: string }, topic = 'cloud-builds'): Promise<void> {
+  const url = `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/${topic}:publish`;
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -171,11 +176,11 @@ describe('the local stack (npm start) runs a release from Cloud Build to Cloud R
     expect(rollout.phase, rollout.ending?.reason).toBe('succeeded');
     expect(rollout.build.image).toBe(demoImage('v2').byDigest);
     expect(rollout.smoke?.map((s) => s.ok)).toEqual([true, true]);
-    expect(rollout.verdicts.map((v) => [v.step, v.result])).toEqual([
-      [0, 'pass'],
-      [1, 'pass'],
-    ]);
-    for (const verdict of rollout.verdicts) expect(verdict.metrics.candidate.requests).toBeGreaterThanOrEqual(20);
+    // Each step passed; on a loaded machine the traffic generator may fall short once, and the bake is extended.
+    const passed = rollout.verdicts.filter((v) => v.result === 'pass');
+    expect(passed.map((v) => v.step)).toEqual([0, 1]);
+    expect(rollout.verdicts.every((v) => v.result !== 'fail')).toBe(true);
+    for (const verdict of passed) expect(verdict.metrics.candidate.requests).toBeGreaterThanOrEqual(20);
     const candidate = rollout.candidate?.revision ?? '';
     expect(candidate).toMatch(/^hello-/);
     expect(await liveSplit()).toEqual({ [candidate]: 100 });
@@ -229,5 +234,119 @@ describe('the local stack (npm start) runs a release from Cloud Build to Cloud R
     expect(rollouts.docs.map((d) => d.id)).toEqual([rollout.id]);
     const logAfter = await db.collection('targets').doc(TARGET_ID).collection('log').get();
     expect(logAfter.size).toBe(logBefore.size);
+  });
+
+  let revisionBeforeAlert = '';
+
+  it('rolls a canary in flight back when a Cloud Monitoring incident arrives on runway-alerts', async () => {
+    revisionBeforeAlert = (await db.collection('targets').doc(TARGET_ID).get()).get('stable.revision') as string;
+    const { buildId } = await release('v2');
+    const id = `${TARGET_ID}@${buildId}`;
+    await waitFor(
+      'the first canary step',
+      async () => {
+        const r = (await db.collection('rollouts').doc(id).get()).data() as Rollout | undefined;
+        return r?.phase === 'progressing' && r.traffic.candidatePercent > 0 ? r : undefined;
+      },
+      () => 'not at its first step yet',
+    );
+    const incident = demoNotification({
+      incidentId: `e2e-${randomUUID()}`,
+      state: 'open',
+      projectId: STACK_PROJECT_ID,
+      region: 'europe-west1',
+      service: 'hello',
+      policy: 'hello 5xx rate',
+      startedAt: Math.floor(Date.now() / 1000),
+      endedAt: null,
+    });
+    await publish({ data: Buffer.from(JSON.stringify(incident)).toString('base64') }, running().alerts.topic);
+    const rollout = await ended(buildId);
+
+    expect(rollout.phase, rollout.ending?.reason).toBe('rolled_back');
+    expect(rollout.stop).toMatchObject({ trigger: 'incident', toRevision: revisionBeforeAlert });
+    expect(rollout.stop?.durationMs).toBeGreaterThan(0);
+    expect(await liveSplit()).toEqual({ [revisionBeforeAlert]: 100 });
+  });
+
+  it('the alerts webhook refuses a wrong token, and takes the right one', async () => {
+    const { webhook, token } = running().alerts;
+    const body = JSON.stringify(
+      demoNotification({
+        incidentId: `e2e-${randomUUID()}`,
+        state: 'closed',
+        projectId: STACK_PROJECT_ID,
+        region: 'europe-west1',
+        service: 'hello',
+        policy: 'hello 5xx rate',
+        startedAt: Math.floor(Date.now() / 1000) - 60,
+        endedAt: Math.floor(Date.now() / 1000),
+      }),
+    );
+    const post = (query: string) =>
+      fetch(`${webhook}${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await post('?token=wrong')).status).toBe(401);
+    expect((await post('')).status).toBe(401);
+    const accepted = await post(`?token=${encodeURIComponent(token)}`);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toMatchObject({
+      status: 'handled',
+      results: [{ targetId: TARGET_ID, status: 'applied' }],
+    });
+  });
+
+  it('runway rollback reverts the last release to the previous good revision', async () => {
+    const stable = (await db.collection('targets').doc(TARGET_ID).get()).get('stable.revision') as string;
+    const run = await runway(['rollback', TARGET_ID, '--reason', 'e2e: back to the one before', '--wait'], {
+      env: { RUNWAY_STACK_DIR: running().dir },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`${stable} → ${stableAfterGood}`));
+    expect(run.stdout).toMatch(/rolled_back, traffic back on .* ms after the command/);
+    expect(await liveSplit()).toEqual({ [stableAfterGood]: 100 });
+    expect((await db.collection('targets').doc(TARGET_ID).get()).get('stable.revision')).toBe(stableAfterGood);
+  });
+
+  it('publishes every transition on runway-events, each target in sequence', async () => {
+    const { subscription } = running().events;
+    const url = `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/subscriptions/${subscription}`;
+    const events: { type: string; subject?: string; sequence: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const response = await fetch(`${url}:pull`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ maxMessages: 500, returnImmediately: true }),
+      });
+      const { receivedMessages = [] } = (await response.json()) as {
+        receivedMessages?: { ackId: string; message: { data: string } }[];
+      };
+      if (receivedMessages.length === 0) break;
+      for (const m of receivedMessages) events.push(JSON.parse(Buffer.from(m.message.data, 'base64').toString('utf8')));
+      await fetch(`${url}:acknowledge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ackIds: receivedMessages.map((m) => m.ackId) }),
+      });
+    }
+    const types = new Set(events.map((e) => e.type));
+    for (const type of [
+      'runway.rollout.deploying',
+      'runway.rollout.progressing',
+      'runway.rollout.succeeded',
+      'runway.rollout.rolled_back',
+      'runway.rollout.aborted',
+      'runway.incident.opened',
+      'runway.incident.closed',
+    ]) {
+      expect(types, type).toContain(type);
+    }
+    // Sorted by sequence, each rollout goes through its phases in the order they happened, ending where it ended.
+    const sorted = [...events].sort((a, b) => a.sequence.localeCompare(b.sequence));
+    const lastOf = new Map<string, string>();
+    for (const e of sorted) if (e.subject) lastOf.set(e.subject, e.type);
+    const rollouts = await db.collection('rollouts').get();
+    for (const doc of rollouts.docs) {
+      expect(lastOf.get(doc.id), doc.id).toBe(`runway.rollout.${String(doc.get('phase'))}`);
+    }
   });
 });

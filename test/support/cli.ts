@@ -14,11 +14,14 @@ export interface Run {
 }
 
 /** Runs `runway ARGS…` with the current Node, without colours or debug output, optionally feeding `stdin`. */
-export function runway(args: readonly string[], options: { cwd?: string; stdin?: string } = {}): Promise<Run> {
+export function runway(
+  args: readonly string[],
+  options: { cwd?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUNWAY, ...args], {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, NO_COLOR: '1', RUNWAY_DEBUG: '' },
+      env: { ...process.env, ...options.env, NO_COLOR: '1', RUNWAY_DEBUG: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -18,6 +18,7 @@ export function announcements(before: Rollout | null, after: Rollout): EffectDra
       type: 'events.publish',
       rolloutId: after.id,
       eventType: `runway.rollout.${after.phase}`,
+      at: after.updatedAt,
       data: summarize(after),
     },
   ];
@@ -38,6 +39,7 @@ export function summarize(r: Rollout): Record<string, unknown> {
   return {
     rolloutId: r.id,
     targetId: r.targetId,
+    kind: r.kind,
     phase: r.phase,
     step: r.step,
     candidatePercent: r.traffic.candidatePercent,
@@ -47,6 +49,7 @@ export function summarize(r: Rollout): Record<string, unknown> {
     commitSha: r.build.commitSha,
     buildId: r.build.buildId,
     ending: r.ending,
+    stop: r.stop,
   };
 }
 

@@ -98,8 +98,10 @@ export interface Notify extends Base {
 /** Publish a CloudEvents-style message on the `runway-events` topic. */
 export interface PublishEvent extends Base {
   readonly type: 'events.publish';
-  /** e.g. `runway.rollout.rolled_back`. */
+  /** e.g. `runway.rollout.rolled_back`; docs/events.md lists them all. */
   readonly eventType: string;
+  /** When it happened: the CloudEvent's `time`. */
+  readonly at: Millis;
   readonly data: Readonly<Record<string, unknown>>;
 }
 

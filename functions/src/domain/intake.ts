@@ -96,6 +96,7 @@ export function onBuildFailed(t: Transition, e: BuildFailed): Outcome {
     type: 'events.publish',
     rolloutId: null,
     eventType: 'runway.build.failed',
+    at: t.now,
     data: { targetId: e.targetId, buildId: e.build.buildId, status: e.status, logUrl: e.build.logUrl },
   });
   return applied(`build ${e.build.buildId} recorded as ${e.status}`);
@@ -116,18 +117,19 @@ export function onAlertOpened(t: Transition, e: AlertOpened): Outcome {
   if (seen) return { status: 'ignored', message: `incident ${e.incidentId} was seen before (${seen.state})` };
   const receivedAt = e.receivedAt ?? t.now;
   const ending: Ending = { cause: 'alert', reason: `alert "${e.policy}": ${e.summary}`, actor: SYSTEM, at: receivedAt };
-  const remember = (action: IncidentRecord['action'], rolloutId: string | null): void =>
-    t.patchTarget({
-      incidents: withIncident(t.state.incidents, {
-        incidentId: e.incidentId,
-        policy: e.policy,
-        state: 'open',
-        openedAt: receivedAt,
-        closedAt: null,
-        action,
-        rolloutId,
-      }),
-    });
+  const remember = (action: IncidentRecord['action'], rolloutId: string | null): void => {
+    const record: IncidentRecord = {
+      incidentId: e.incidentId,
+      policy: e.policy,
+      state: 'open',
+      openedAt: receivedAt,
+      closedAt: null,
+      action,
+      rolloutId,
+    };
+    t.patchTarget({ incidents: withIncident(t.state.incidents, record) });
+    publishIncident(t, 'runway.incident.opened', record, { summary: e.summary, url: e.url, startedAt: e.startedAt });
+  };
 
   const { active, queue } = t.state;
   for (const queued of queue) t.finish({ ...queued, phase: 'aborted', ending, stop: null });
@@ -176,18 +178,17 @@ function revertOnAlert(t: Transition, e: AlertOpened, ending: Ending): ActiveRol
 export function onAlertClosed(t: Transition, e: AlertClosed): Outcome {
   const seen = knownIncident(t.state, e.incidentId);
   if (seen?.state === 'closed') return { status: 'ignored', message: `incident ${e.incidentId} was closed before` };
-  const closedAt = e.receivedAt ?? t.now;
-  t.patchTarget({
-    incidents: withIncident(t.state.incidents, {
-      incidentId: e.incidentId,
-      policy: e.policy,
-      state: 'closed',
-      openedAt: seen?.openedAt ?? null,
-      closedAt,
-      action: seen?.action ?? 'none',
-      rolloutId: seen?.rolloutId ?? null,
-    }),
-  });
+  const record: IncidentRecord = {
+    incidentId: e.incidentId,
+    policy: e.policy,
+    state: 'closed',
+    openedAt: seen?.openedAt ?? null,
+    closedAt: e.receivedAt ?? t.now,
+    action: seen?.action ?? 'none',
+    rolloutId: seen?.rolloutId ?? null,
+  };
+  t.patchTarget({ incidents: withIncident(t.state.incidents, record) });
+  publishIncident(t, 'runway.incident.closed', record, { endedAt: e.endedAt });
   t.emit({
     type: 'notify',
     rolloutId: null,
@@ -198,6 +199,23 @@ export function onAlertClosed(t: Transition, e: AlertClosed): Outcome {
   return applied(
     seen ? `incident ${e.incidentId} closed` : `incident ${e.incidentId} closed before its open was received`,
   );
+}
+
+/** Publishes an incident's record (and `extra` details) on `runway-events`. */
+function publishIncident(
+  t: Transition,
+  eventType: 'runway.incident.opened' | 'runway.incident.closed',
+  record: IncidentRecord,
+  extra: Readonly<Record<string, unknown>>,
+): void {
+  t.emit({
+    type: 'events.publish',
+    // About the target: the rollout it touched, if any, is in the data.
+    rolloutId: null,
+    eventType,
+    at: t.now,
+    data: { targetId: t.state.id, ...record, ...extra },
+  });
 }
 
 function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: number): ActiveRollout {

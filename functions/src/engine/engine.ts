@@ -94,6 +94,7 @@ export function createEngine(deps: EngineDeps): Engine {
       message: decision.outcome.message,
       version: decision.state.version,
       effectIds: decision.effects.map((e) => e.id),
+      rolloutIds: decision.rollouts.map((r) => r.id),
     };
   }
 
@@ -107,6 +108,8 @@ function duplicateOf(logSnap: DocumentSnapshot, version: number): HandleResult {
     message: `event ${first.eventId} was handled before (${first.outcome.status}: ${first.outcome.message})`,
     version,
     effectIds: first.effectIds,
+    // Entries written before rolloutIds was recorded have none.
+    rolloutIds: first.rolloutIds ?? [],
   };
 }
 

@@ -11,6 +11,8 @@ export interface HandleResult {
   readonly version: number;
   /** Ids of the effects this event stored in the outbox. */
   readonly effectIds: readonly string[];
+  /** Ids of the rollouts it changed (started, moved, stopped). */
+  readonly rolloutIds: readonly string[];
 }
 
 /** Applies events to targets, one Firestore transaction each. */

@@ -64,6 +64,14 @@ beforeAll(async () => {
   ));
   process.env.RUNWAY_CLOUD_RUN_ENDPOINT = sandbox.url;
   process.env.CLOUD_TASKS_EMULATOR_HOST = `127.0.0.1:${await deadPort()}`;
+  // The runway-events topic, as a deployment creates it (npm start does the same on its emulator).
+  const topic = await fetch(
+    `http://${process.env.PUBSUB_EMULATOR_HOST}/v1/projects/${projectId}/topics/runway-events`,
+    {
+      method: 'PUT',
+    },
+  );
+  if (!topic.ok) throw new Error(`creating runway-events: HTTP ${topic.status}`);
 });
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ import { fixtureConfig, messageOf, pushEnvelope } from './fixtures.js';
 const fft = functionsTest();
 afterAll(() => fft.cleanup());
 
-const OK: HandleResult = { status: 'applied', message: 'ok', version: 1, effectIds: [] };
+const OK: HandleResult = { status: 'applied', message: 'ok', version: 1, effectIds: [], rolloutIds: [] };
 
 /** An engine that answers per target: a result, or an error to throw. */
 function engineFailingWith(failures: Record<string, unknown>): Engine & { readonly seen: RunwayEvent[] } {

@@ -109,7 +109,10 @@ describe('decide(): an incident opening', () => {
     const d = sim.send(opened('inc-1'));
     expect(d.outcome.message).toBe('incident inc-1 noted: no rollout to roll back');
     expect(describeWork(d, sim.now)).toEqual([]);
-    expect(d.effects).toMatchObject([{ type: 'notify', topic: 'alert.opened', severity: 'warning' }]);
+    expect(d.effects).toMatchObject([
+      { type: 'events.publish', eventType: 'runway.incident.opened', rolloutId: null },
+      { type: 'notify', topic: 'alert.opened', severity: 'warning' },
+    ]);
     expect(d.state.incidents[0]?.action).toBe('notified');
   });
 });

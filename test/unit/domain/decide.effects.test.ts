@@ -86,9 +86,11 @@ describe('decide(): announcements', () => {
       expect.objectContaining({
         rolloutId: `${TARGET_ID}@b1`,
         eventType: 'runway.rollout.progressing',
+        at: sim.now,
         data: {
           rolloutId: `${TARGET_ID}@b1`,
           targetId: TARGET_ID,
+          kind: 'release',
           phase: 'progressing',
           step: 0,
           candidatePercent: 0,
@@ -98,6 +100,7 @@ describe('decide(): announcements', () => {
           commitSha: buildInfo('b1').commitSha,
           buildId: 'b1',
           ending: null,
+          stop: null,
         },
       }),
     ]);

@@ -312,7 +312,10 @@ describe('decide(): alerts', () => {
     const sim = new Sim();
     const d = sim.send(alertOpened());
     expect(d.outcome).toEqual({ status: 'applied', message: 'incident incident-1 noted: no rollout to roll back' });
-    expect(d.effects).toMatchObject([{ type: 'notify', topic: 'alert.opened', text: /checkout 5xx/ }]);
+    expect(d.effects).toMatchObject([
+      { type: 'events.publish', eventType: 'runway.incident.opened', data: { incidentId: 'incident-1' } },
+      { type: 'notify', topic: 'alert.opened', text: /checkout 5xx/ },
+    ]);
   });
 
   it('drop the queued rollouts and roll back the active one', () => {
@@ -351,6 +354,9 @@ describe('decide(): alerts', () => {
     expect(d.state.incidents).toEqual([
       expect.objectContaining({ incidentId: 'incident-1', state: 'closed', openedAt: null, action: 'none' }),
     ]);
-    expect(d.effects).toMatchObject([{ type: 'notify', topic: 'alert.closed', severity: 'info' }]);
+    expect(d.effects).toMatchObject([
+      { type: 'events.publish', eventType: 'runway.incident.closed' },
+      { type: 'notify', topic: 'alert.closed', severity: 'info' },
+    ]);
   });
 });

@@ -293,6 +293,7 @@ const ROWS: Row[] = [
     phase: 'succeeded',
     then: (d) =>
       expect(d.effects).toMatchObject([
+        { type: 'events.publish', eventType: 'runway.incident.opened', data: { action: 'notified' } },
         { type: 'notify', topic: 'alert.opened', severity: 'warning', rolloutId: null },
       ]),
   },

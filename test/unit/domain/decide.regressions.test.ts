@@ -17,7 +17,7 @@ describe('decide(): regressions', () => {
       status: 'applied',
       message: 'incident incident-2: checkout.production@b1 is already rolling back',
     });
-    expect(decision.effects).toEqual([]);
+    expect(decision.effects).toMatchObject([{ type: 'events.publish', eventType: 'runway.incident.opened' }]);
     expect(decision.state.active).toEqual(before.active);
     expect(decision.state.incidents[0]).toMatchObject({ incidentId: 'incident-2', state: 'open', action: 'none' });
   });

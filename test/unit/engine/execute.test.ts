@@ -49,6 +49,7 @@ const publish: Effect = {
   id: 't:7:0',
   type: 'events.publish',
   eventType: 'runway.rollout.promoted',
+  at: 0,
   data: {},
 };
 

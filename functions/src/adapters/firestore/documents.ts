@@ -48,8 +48,11 @@ export interface LogEntryDoc {
   readonly type: RunwayEventType;
   readonly targetId: string;
   readonly rolloutId: string | null;
-  /** Every rollout the event changed (a build that supersedes one and queues another, an alert that drops the queue). */
-  readonly rolloutIds: readonly string[];
+  /**
+   * Every rollout the event changed (a build that supersedes one and queues another, an alert that drops the queue).
+   * Absent from entries written before it was recorded.
+   */
+  readonly rolloutIds?: readonly string[];
   readonly actor: Actor;
   /** The reason given with a command, or the reason a failure event carries. */
   readonly reason: string | null;
