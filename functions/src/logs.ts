@@ -9,7 +9,7 @@ import { formatConfigError } from './domain/config/load.js';
 import type { Effect, Notify } from './domain/effects.js';
 import type { RunwayEvent } from './domain/events.js';
 import { rolloutIdOfEvent } from './domain/events.js';
-import type { EngineLog, HandleResult, SweepCounts } from './engine/types.js';
+import type { EffectTiming, EngineLog, HandleResult, SweepCounts } from './engine/types.js';
 
 const REDACTED = '[redacted]';
 /** Field names whose values are secrets, whatever they hold. */
@@ -78,8 +78,8 @@ export function duplicateEvent(event: RunwayEvent, result: HandleResult): void {
   logger.info(`duplicate ${event.type} ${event.id} dropped`, fields(eventFields(event, result)));
 }
 
-export function effectSucceeded(effect: Effect, attempts: number): void {
-  logger.info(`effect ${effect.type} done`, fields({ ...effectFields(effect), attempts }));
+export function effectSucceeded(effect: Effect, attempts: number, timing?: EffectTiming): void {
+  logger.info(`effect ${effect.type} done`, fields({ ...effectFields(effect), attempts, effectTiming: timing }));
 }
 
 /** An effect no longer wanted (a traffic change a newer one replaced): closed without running it. */

@@ -89,11 +89,13 @@ export async function startLocalStack({
   attempts = 3,
   /** Under .runway/: `e2e` for tests, `bench` for benchmarks. */
   purpose = 'e2e',
+  /** The runway.yaml the functions run with; default npm start's (sandbox/runway.yaml). */
+  configFile = undefined as string | undefined,
 } = {}): Promise<LocalStack> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      return await launch(await freePortBase(), readyTimeoutMs, purpose);
+      return await launch(await freePortBase(), readyTimeoutMs, purpose, configFile);
     } catch (error) {
       if (!(error instanceof PortsTakenError)) throw error;
       lastError = error;
@@ -119,7 +121,7 @@ async function freePortBase(): Promise<number> {
 }
 
 /** The environment `npm start` would see: none of the test run's emulator settings, this stack's own directories. */
-function stackEnv(dir: string): NodeJS.ProcessEnv {
+function stackEnv(dir: string, configFile: string | undefined): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(
     ([key, value]) =>
       !/^(FIRESTORE_EMULATOR_HOST|PUBSUB_EMULATOR_HOST|FIREBASE_\w+_EMULATOR_HOST|GCLOUD_PROJECT|GOOGLE_CLOUD_PROJECT|RUNWAY_CONFIG_FILE|RUNWAY_PORT_BASE|RUNWAY_STACK_DIR|VITEST\w*)$/.test(
@@ -129,6 +131,7 @@ function stackEnv(dir: string): NodeJS.ProcessEnv {
   return {
     ...Object.fromEntries(inherited),
     RUNWAY_STACK_DIR: dir,
+    ...(configFile ? { RUNWAY_CONFIG_FILE: path.resolve(configFile) } : {}),
     // firebase-tools keeps its hub locator (hub-demo-runway.json) in the temporary directory: a private one, so this
     // stack neither warns about nor deletes the locator of a developer's `npm start`.
     TMPDIR: path.join(dir, 'tmp'),
@@ -144,7 +147,12 @@ function tailOf(file: string, lines: number): string {
   }
 }
 
-async function launch(portBase: number, readyTimeoutMs: number, purpose: string): Promise<LocalStack> {
+async function launch(
+  portBase: number,
+  readyTimeoutMs: number,
+  purpose: string,
+  configFile: string | undefined,
+): Promise<LocalStack> {
   const dir = path.join(repoRoot, '.runway', purpose, String(portBase));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
@@ -156,7 +164,7 @@ async function launch(portBase: number, readyTimeoutMs: number, purpose: string)
     [path.join(repoRoot, 'scripts', 'start.mjs'), '--port-base', String(portBase)],
     {
       cwd: repoRoot,
-      env: stackEnv(dir),
+      env: stackEnv(dir, configFile),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -54,6 +54,7 @@ export function createEffectRunner(deps: RunnerDeps): EffectRunner {
   const now = (): number => clock.now();
 
   async function run(effectId: string): Promise<RunOutcome> {
+    const startedAt = now();
     const token = randomUUID();
     const lease = await acquireLease(db, effectId, token, now, options.leaseMs);
     if (lease.kind !== 'acquired') return { status: lease.kind, effectId };
@@ -64,11 +65,13 @@ export function createEffectRunner(deps: RunnerDeps): EffectRunner {
         log.effectSkipped(effect, OBSOLETE_NOTE);
         return { status: 'done', effectId };
       }
+      const leasedAt = now();
       const execution = await executeEffect(effect, ports);
+      const executedAt = now();
       // A result closes the effect in the same transaction that applies it; anything else is closed here.
       if (execution.kind === 'result') await engine.handle(execution.event);
       else await closeEffect(db, effect.id, 'done', now());
-      log.effectSucceeded(effect, attempts);
+      log.effectSucceeded(effect, attempts, { decidedAt: lease.doc.createdAt, startedAt, leasedAt, executedAt });
       return { status: 'done', effectId };
     } catch (error) {
       return onFailure(effect, attempts, token, error);

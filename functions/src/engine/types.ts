@@ -57,7 +57,7 @@ export interface EffectRunner {
 export interface EngineLog {
   eventHandled(event: RunwayEvent, result: HandleResult): void;
   duplicateEvent(event: RunwayEvent, result: HandleResult): void;
-  effectSucceeded(effect: Effect, attempts: number): void;
+  effectSucceeded(effect: Effect, attempts: number, timing?: EffectTiming): void;
   /** Closed without running: no longer wanted. */
   effectSkipped(effect: Effect, why: string): void;
   /** A transient failure; it is retried at `nextAttemptAt`. */
@@ -66,4 +66,16 @@ export interface EngineLog {
   effectFailed(effect: Effect, attempts: number, error: unknown): void;
   timerFired(timerId: string, result: HandleResult): void;
   sweepFinished(counts: SweepCounts): void;
+}
+
+/**
+ * Where one successful run of an effect spent its time, in milliseconds since the epoch: when the effect was decided,
+ * when this run started (the trigger's delivery), when it held the lease, and when the outside call returned. For the
+ * benchmarks and for people asking why a rollback took as long as it did.
+ */
+export interface EffectTiming {
+  readonly decidedAt: number;
+  readonly startedAt: number;
+  readonly leasedAt: number;
+  readonly executedAt: number;
 }

@@ -13,6 +13,8 @@
  *   GET    /sandbox/services                      every service as the API shows it
  *   POST   /sandbox/traffic                       {project, region, service, split: [{revision, percent}], tags?: {TAG: REVISION}}
  *                                                 sets the split by hand, as in the console (generation and etag move)
+ *   GET    /sandbox/served?service=S              {history: [{at, split: [{revision, percent}]}]}: when each split began
+ *                                                 to be served (routed), oldest first
  *   GET    /sandbox/calls                         {counts: {"GET services": n, …}, total}: API requests served
  *   POST   /sandbox/calls/reset
  *   GET    /sandbox/faults                        faults still waiting
@@ -158,6 +160,12 @@ async function control(deps: HandlerDeps, request: Request): Promise<Json> {
       const ref = refOf(body);
       await deps.store.setTrafficByHand(ref, splitOf(body.split), tagsOf(body.tags));
       return renderService(deps.store.service(ref), enc);
+    }
+    case 'GET /sandbox/served': {
+      const name = url.searchParams.get('service');
+      const service = deps.store.all().find((s) => s.ref.service === name);
+      if (!service) throw new ApiError('NOT_FOUND', `The sandbox has no service ${JSON.stringify(name)}.`);
+      return { history: service.servedHistory.map((h) => ({ at: h.at, split: h.split.map((s) => ({ ...s })) })) };
     }
     case 'GET /sandbox/calls': {
       return { counts: deps.calls.snapshot(), total: deps.calls.count() };

@@ -54,6 +54,11 @@ export interface ServiceRecord {
   latestCreatedRevision: string;
   latestReadyRevision: string;
   served: TrafficStatus[];
+  /**
+   * When each served split began, newest last (at most {@link SERVED_HISTORY_KEPT}): the moment the router started
+   * routing by it. For benchmarks: "when were users back on stable?".
+   */
+  readonly servedHistory: { readonly at: number; readonly split: readonly { revision: string; percent: number }[] }[];
   /** The outcome of the last reconciliation (type Ready). */
   terminal: Condition;
   /** Operations not done yet: while any is, the service is reconciling. */
@@ -91,3 +96,6 @@ export function snapshotOf(service: ServiceRecord): ServiceRecord {
 export function condition(type: string, state: ConditionState, at: number, message = ''): Condition {
   return { type, state, message, at };
 }
+
+/** How many served splits a service remembers. */
+export const SERVED_HISTORY_KEPT = 500;

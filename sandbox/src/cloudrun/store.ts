@@ -9,7 +9,14 @@ import { randomUUID } from 'node:crypto';
 import type { RevisionHost, RouteSource, RouteTable, Router } from '../types.js';
 import { ApiError, GRPC_CODE_OF, etagMismatch, invalidArgument } from './errors.js';
 import { copy, getPath, isObject, sameJson, setPath, type Json, type JsonObject } from './json.js';
-import { condition, snapshotOf, type OperationRecord, type RevisionRecord, type ServiceRecord } from './model.js';
+import {
+  condition,
+  SERVED_HISTORY_KEPT,
+  snapshotOf,
+  type OperationRecord,
+  type RevisionRecord,
+  type ServiceRecord,
+} from './model.js';
 import { checkRevisionName, generatedRevisionName, keyOf, type ServiceRef } from './names.js';
 import {
   ALL_TO_LATEST,
@@ -79,6 +86,7 @@ export class CloudRunStore implements RouteSource {
       latestCreatedRevision: '',
       latestReadyRevision: '',
       served: [],
+      servedHistory: [],
       terminal: condition('Ready', 'CONDITION_PENDING', now),
       inFlight: 0,
     };
@@ -376,6 +384,14 @@ export class CloudRunStore implements RouteSource {
       revision: resolvedRevision(t, service.latestReadyRevision),
       uri: t.tag ? (service.tagUris.get(t.tag) ?? '') : '',
     }));
+    const split = service.served
+      .filter((t) => t.percent > 0)
+      .map((t) => ({ revision: t.revision, percent: t.percent }));
+    const last = service.servedHistory.at(-1);
+    if (!last || JSON.stringify(last.split) !== JSON.stringify(split)) {
+      service.servedHistory.push({ at: this.options.now(), split });
+      if (service.servedHistory.length > SERVED_HISTORY_KEPT) service.servedHistory.shift();
+    }
   }
 
   private isNewer(service: ServiceRecord, a: string, b: string): boolean {

@@ -114,14 +114,14 @@ describe.concurrent('runway events parse --source cloud-build', { timeout: 30_00
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ignored: build b-7 is QUEUED: /) });
   });
 
-  it('requires --source, and says only cloud-build exists for now', async () => {
+  it('requires --source, and names the sources it knows', async () => {
     const missing = await runway(['events', 'parse', '--config', CONFIG, fixturePath('push-success.json')]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toContain('--source is required');
-    const monitoring = await parse(fixturePath('push-success.json'), '--source', 'monitoring');
-    expect(monitoring).toMatchObject({ code: 1, stdout: '' });
-    expect(monitoring.stderr).toBe(
-      "error: unknown --source 'monitoring': only cloud-build exists for now (Cloud Monitoring alerts come with a later issue)\n",
+    const unknown = await parse(fixturePath('push-success.json'), '--source', 'datadog');
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toBe(
+      "error: unknown --source 'datadog': cloud-build (a Cloud Build notification) or monitoring (a Cloud Monitoring incident)\n",
     );
   });
 
