@@ -29,6 +29,7 @@ import type { Rollout } from '../functions/src/domain/rollout.js';
 import type { EffectTiming } from '../functions/src/engine/types.js';
 import { demoImage } from '../sandbox/src/images.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../scripts/lib/localStack.js';
+import { base64Json, pubsubRest } from '../scripts/lib/pubsubRest.js';
 
 const TARGET_ID = 'hello.local';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -127,7 +128,7 @@ async function alertOnce(stack: LocalStack, db: Firestore, i: number): Promise<S
     endedAt: null,
   });
   const publishedAt = Date.now();
-  await publish(stack, stack.alerts.topic, { data: Buffer.from(JSON.stringify(body)).toString('base64') });
+  await publish(stack, stack.alerts.topic, { data: base64Json(body) });
   const servedAt = await poll('the stable revision served alone', async () => {
     const { history } = (await get(`${stack.sandbox.cloudRun}/sandbox/served?service=hello`)) as {
       history: { at: number; split: { revision: string; percent: number }[] }[];
@@ -251,13 +252,7 @@ async function poll<T>(what: string, probe: () => Promise<T | undefined>): Promi
 }
 
 async function publish(stack: LocalStack, topic: string, message: { data: string }): Promise<void> {
-  const url = `http://${stack.pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/${topic}:publish`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ messages: [message] }),
-  });
-  if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
+  await pubsubRest(stack.pubsub, STACK_PROJECT_ID).publish(topic, [message]);
 }
 
 async function get(url: string): Promise<unknown> {

@@ -27,6 +27,7 @@ import type { Rollout } from '../functions/src/domain/rollout.js';
 import { demoImage } from '../sandbox/src/images.js';
 import type { RequestSummary } from '../sandbox/src/monitoring/api.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../scripts/lib/localStack.js';
+import { pubsubRest } from '../scripts/lib/pubsubRest.js';
 
 const TARGET_ID = 'hello.local';
 const BAKE_MS = 6_000; // sandbox/runway.yaml, step 1
@@ -90,9 +91,7 @@ async function release(stack: LocalStack, db: Firestore, tag: string, kind: Meas
     image: demoImage(tag),
     finishedAt: Date.now(),
   });
-  await post(`http://${stack.pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/cloud-builds:publish`, {
-    messages: [message],
-  });
+  await pubsubRest(stack.pubsub, STACK_PROJECT_ID).publish('cloud-builds', [message]);
   const rolloutId = `${TARGET_ID}@${buildId}`;
   const rollout = await ended(db, rolloutId);
   await settled(db, rolloutId);

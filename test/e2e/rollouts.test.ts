@@ -23,6 +23,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoBuildMessage, type PubSubMessage } from '../../cli/demo/buildMessage.js';
 import { demoNotification } from '../../cli/demo/incident.js';
 import { runway } from '../support/cli.js';
+import { base64Json, pubsubRest } from '../../scripts/lib/pubsubRest.js';
 import { demoImage } from '../../sandbox/src/images.js';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
@@ -76,13 +77,7 @@ function running(): LocalStack {
 
 /** Publishes a message to `topic` (default `cloud-builds`) through the emulator's REST API, as `runway demo` does. */
 async function publish(message: PubSubMessage | { data: string }, topic = 'cloud-builds'): Promise<void> {
-  const url = `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/${topic}:publish`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ messages: [message] }),
-  });
-  if (!response.ok) throw new Error(`POST ${url}: HTTP ${response.status} ${await response.text()}`);
+  await pubsubRest(running().pubsub, STACK_PROJECT_ID).publish(topic, [message]);
 }
 
 /** Publishes a build of demo image `tag`; returns the build's message and id. */
@@ -260,7 +255,7 @@ describe('the local stack (npm start) runs a release from Cloud Build to Cloud R
       startedAt: Math.floor(Date.now() / 1000),
       endedAt: null,
     });
-    await publish({ data: Buffer.from(JSON.stringify(incident)).toString('base64') }, running().alerts.topic);
+    await publish({ data: base64Json(incident) }, running().alerts.topic);
     const rollout = await ended(buildId);
 
     expect(rollout.phase, rollout.ending?.reason).toBe('rolled_back');
@@ -308,25 +303,11 @@ describe('the local stack (npm start) runs a release from Cloud Build to Cloud R
   });
 
   it('publishes every transition on runway-events, each target in sequence', async () => {
-    const { subscription } = running().events;
-    const url = `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/subscriptions/${subscription}`;
+    const emulator = pubsubRest(running().pubsub, STACK_PROJECT_ID);
     const events: { type: string; subject?: string; sequence: string }[] = [];
-    for (let i = 0; i < 20; i++) {
-      const response = await fetch(`${url}:pull`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ maxMessages: 500, returnImmediately: true }),
-      });
-      const { receivedMessages = [] } = (await response.json()) as {
-        receivedMessages?: { ackId: string; message: { data: string } }[];
-      };
-      if (receivedMessages.length === 0) break;
-      for (const m of receivedMessages) events.push(JSON.parse(Buffer.from(m.message.data, 'base64').toString('utf8')));
-      await fetch(`${url}:acknowledge`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ackIds: receivedMessages.map((m) => m.ackId) }),
-      });
+    for (let batch = await emulator.pull(running().events.subscription, 500); batch.length > 0;) {
+      for (const m of batch) events.push(JSON.parse(Buffer.from(m.message.data, 'base64').toString('utf8')));
+      batch = await emulator.pull(running().events.subscription, 500);
     }
     const types = new Set(events.map((e) => e.type));
     for (const type of [

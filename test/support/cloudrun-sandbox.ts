@@ -107,6 +107,28 @@ export const TEST_TUNING: Partial<CloudRunTuning> = {
   conflictAttempts: 4,
 };
 
+/** A stand-in with the production adapter pointed at it: what each Cloud Run test file starts in its `beforeAll`. */
+export interface SandboxWithAdapter {
+  readonly sandbox: CloudRunSandbox;
+  readonly cloudRun: CloudRunAdapter;
+  close(): Promise<void>;
+}
+
+/** Starts the stand-in and points an adapter at it (no metadata-server probe: the sandbox needs no credentials). */
+export async function sandboxWithAdapter(tuning: Partial<CloudRunTuning> = TEST_TUNING): Promise<SandboxWithAdapter> {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  const sandbox = await startCloudRunSandbox();
+  const cloudRun = adapterFor(sandbox, tuning);
+  return {
+    sandbox,
+    cloudRun,
+    close: async () => {
+      await cloudRun.close();
+      await sandbox.close();
+    },
+  };
+}
+
 /** The production adapter pointed at the sandbox. */
 export function adapterFor(sandbox: CloudRunSandbox, tuning: Partial<CloudRunTuning> = TEST_TUNING): CloudRunAdapter {
   return createCloudRunAdapter({ endpoint: sandbox.url, tuning });

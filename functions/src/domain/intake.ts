@@ -6,6 +6,7 @@ import type { AlertClosed, AlertOpened, BuildFailed, BuildSucceeded } from './ev
 import type { Outcome } from './decision.js';
 import { SYSTEM } from './actor.js';
 import {
+  FRESH_ROLLOUT,
   NO_TRAFFIC,
   RECENT_BUILDS_KEPT,
   rolloutIdOf,
@@ -228,23 +229,10 @@ function newRollout(id: string, e: BuildSucceeded, policy: TargetPolicy, now: nu
     policy,
     createdAt: now,
     updatedAt: now,
-    finishedAt: null,
     candidate: null,
     stableRevision: null,
     traffic: NO_TRAFFIC,
-    step: -1,
-    stepStartedAt: null,
-    extensions: 0,
-    waitingFor: null,
-    approval: null,
-    pause: null,
-    smoke: null,
-    verdicts: [],
-    promotedAt: null,
-    ending: null,
-    rollbackEndsAs: null,
-    splitChangedByHand: null,
-    stop: null,
+    ...FRESH_ROLLOUT,
   };
 }
 

@@ -5,7 +5,7 @@
  * announced and recorded in the release history exactly like any rollback.
  */
 import type { TargetPolicy } from './config/policy.js';
-import { NO_TRAFFIC, type ActiveRollout, type Ending, type ReleaseRecord } from './rollout.js';
+import { FRESH_ROLLOUT, NO_TRAFFIC, type ActiveRollout, type Ending, type ReleaseRecord } from './rollout.js';
 import type { Transition } from './transition.js';
 import { finishAndStartNext, stop } from './stopping.js';
 
@@ -51,24 +51,11 @@ export function startRevert(
     policy,
     createdAt: t.now,
     updatedAt: t.now,
-    finishedAt: null,
     candidate: { revision: from.revision, url: null },
     stableRevision: to.revision,
     // The revision serving now is the one to take traffic from.
     traffic: { ...NO_TRAFFIC, candidatePercent: 100 },
-    step: -1,
-    stepStartedAt: null,
-    extensions: 0,
-    waitingFor: null,
-    approval: null,
-    pause: null,
-    smoke: null,
-    verdicts: [],
-    promotedAt: null,
-    ending: null,
-    rollbackEndsAs: null,
-    splitChangedByHand: null,
-    stop: null,
+    ...FRESH_ROLLOUT,
   };
   t.put(revert, 'active');
   stop(t, revert, ending, 'rolled_back');

@@ -211,6 +211,24 @@ export interface Rollout {
   readonly stop: StopRecord | null;
 }
 
+/** The book-keeping of a rollout that has done nothing yet: no step, no waits, no verdicts, no ending. */
+export const FRESH_ROLLOUT = {
+  finishedAt: null,
+  step: -1,
+  stepStartedAt: null,
+  extensions: 0,
+  waitingFor: null,
+  approval: null,
+  pause: null,
+  smoke: null,
+  verdicts: [],
+  promotedAt: null,
+  ending: null,
+  rollbackEndsAs: null,
+  splitChangedByHand: null,
+  stop: null,
+} as const satisfies Partial<Rollout>;
+
 /** An active rollout: one whose phase is not terminal. */
 export type ActiveRollout = Rollout & { readonly phase: ActivePhase };
 

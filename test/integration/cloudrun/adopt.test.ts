@@ -7,28 +7,25 @@ import type { CloudRunAdapter } from '../../../functions/src/adapters/cloudrun/i
 import type { ServiceRef } from '../../../functions/src/domain/effects.js';
 import {
   CRASH_MESSAGE,
-  adapterFor,
   deployEffect,
   freshService,
-  startCloudRunSandbox,
+  sandboxWithAdapter,
   trafficLines,
   writeAsAnotherTool,
   type CloudRunSandbox,
+  type SandboxWithAdapter,
 } from '../../support/cloudrun-sandbox.js';
 
+let env: SandboxWithAdapter | undefined;
 let sandbox: CloudRunSandbox;
 let cloudRun: CloudRunAdapter;
 
 beforeAll(async () => {
-  process.env.METADATA_SERVER_DETECTION = 'none';
-  sandbox = await startCloudRunSandbox();
-  cloudRun = adapterFor(sandbox);
+  env = await sandboxWithAdapter();
+  ({ sandbox, cloudRun } = env);
 });
 
-afterAll(async () => {
-  await cloudRun?.close();
-  await sandbox?.close();
-});
+afterAll(() => env?.close());
 
 /**
  * What `gcloud run deploy SERVICE --image IMAGE --no-traffic [--tag TAG]` does: a new revision of the image, the traffic

@@ -6,28 +6,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateRevisionName, type CloudRunAdapter } from '../../../functions/src/adapters/cloudrun/index.js';
 import {
   CRASH_MESSAGE,
-  adapterFor,
   deployEffect,
   freshService,
-  startCloudRunSandbox,
+  sandboxWithAdapter,
   trafficLines,
   writeAsAnotherTool,
   type CloudRunSandbox,
+  type SandboxWithAdapter,
 } from '../../support/cloudrun-sandbox.js';
 
+let env: SandboxWithAdapter | undefined;
 let sandbox: CloudRunSandbox;
 let cloudRun: CloudRunAdapter;
 
 beforeAll(async () => {
-  process.env.METADATA_SERVER_DETECTION = 'none';
-  sandbox = await startCloudRunSandbox();
-  cloudRun = adapterFor(sandbox);
+  env = await sandboxWithAdapter();
+  ({ sandbox, cloudRun } = env);
 });
 
-afterAll(async () => {
-  await cloudRun?.close();
-  await sandbox?.close();
-});
+afterAll(() => env?.close());
 
 describe('deployCandidate (source: deploy)', () => {
   it('creates the revision at 0% with its tag, pinning LATEST to the revision that served it', async () => {

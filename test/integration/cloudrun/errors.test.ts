@@ -10,31 +10,28 @@ import type { CloudRunAdapter } from '../../../functions/src/adapters/cloudrun/i
 import { splitOf } from '../../../functions/src/domain/effects.js';
 import { isTransient } from '../../../functions/src/engine/transient.js';
 import {
-  adapterFor,
   deployEffect,
   freshService,
-  startCloudRunSandbox,
+  sandboxWithAdapter,
   TEST_TUNING,
   trafficEffect,
   trafficLines,
   type CloudRunSandbox,
+  type SandboxWithAdapter,
 } from '../../support/cloudrun-sandbox.js';
 
+let env: SandboxWithAdapter | undefined;
 let sandbox: CloudRunSandbox;
 let cloudRun: CloudRunAdapter;
 
 beforeAll(async () => {
-  process.env.METADATA_SERVER_DETECTION = 'none';
-  sandbox = await startCloudRunSandbox();
-  cloudRun = adapterFor(sandbox);
+  env = await sandboxWithAdapter();
+  ({ sandbox, cloudRun } = env);
 });
 
 afterEach(() => sandbox.api.faults.clear());
 
-afterAll(async () => {
-  await cloudRun?.close();
-  await sandbox?.close();
-});
+afterAll(() => env?.close());
 
 describe('transient failures', () => {
   it.each([429, 503] as const)('retries a %i on reading the service, then deploys', async (status) => {

@@ -6,29 +6,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudRunAdapter } from '../../../functions/src/adapters/cloudrun/index.js';
 import { splitOf, type ServiceRef } from '../../../functions/src/domain/effects.js';
 import {
-  adapterFor,
   deployEffect,
   freshService,
-  startCloudRunSandbox,
+  sandboxWithAdapter,
   trafficEffect,
   trafficLines,
   writeAsAnotherTool,
   type CloudRunSandbox,
+  type SandboxWithAdapter,
 } from '../../support/cloudrun-sandbox.js';
 
+let env: SandboxWithAdapter | undefined;
 let sandbox: CloudRunSandbox;
 let cloudRun: CloudRunAdapter;
 
 beforeAll(async () => {
-  process.env.METADATA_SERVER_DETECTION = 'none';
-  sandbox = await startCloudRunSandbox();
-  cloudRun = adapterFor(sandbox);
+  env = await sandboxWithAdapter();
+  ({ sandbox, cloudRun } = env);
 });
 
-afterAll(async () => {
-  await cloudRun?.close();
-  await sandbox?.close();
-});
+afterAll(() => env?.close());
 
 /** A service with a stable revision at 100% and a candidate deployed by the adapter at 0%. */
 async function withCandidate(): Promise<{ ref: ServiceRef; stable: string; candidate: string }> {

@@ -8,41 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPubSubPublisher, EventTopicError } from '../../../functions/src/adapters/pubsub/publisher.js';
 import type { PublishEvent } from '../../../functions/src/domain/effects.js';
 import { uniqueProjectId } from '../../support/emulators.js';
+import { pubsubRest, type PulledMessage } from '../../../scripts/lib/pubsubRest.js';
 
 if (!process.env.PUBSUB_EMULATOR_HOST) throw new Error('set PUBSUB_EMULATOR_HOST (npm test does)');
+const PUBSUB_HOST = process.env.PUBSUB_EMULATOR_HOST;
 
 const projectId = uniqueProjectId('events publisher');
-const api = `http://${process.env.PUBSUB_EMULATOR_HOST}/v1/projects/${projectId}`;
+const emulator = pubsubRest(PUBSUB_HOST, projectId);
 const pubsub = new PubSub({ projectId });
 const publisher = createPubSubPublisher({ projectId, pubsub });
 
-async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${api}/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-interface Pulled {
-  readonly message: { data: string; attributes: Record<string, string>; orderingKey?: string };
-}
-
 /** Pulls until `count` messages arrived (the emulator may hand them out over several pulls). */
-async function pull(count: number): Promise<Pulled[]> {
-  const got: Pulled[] = [];
-  for (let i = 0; i < 50 && got.length < count; i++) {
-    const answer = (await call('POST', 'subscriptions/runway-events-test:pull', { maxMessages: count })) as {
-      receivedMessages?: (Pulled & { ackId: string })[];
-    };
-    const received = answer.receivedMessages ?? [];
-    if (received.length > 0) {
-      await call('POST', 'subscriptions/runway-events-test:acknowledge', { ackIds: received.map((m) => m.ackId) });
-    }
-    got.push(...received);
-  }
+async function pull(count: number): Promise<PulledMessage[]> {
+  const got: PulledMessage[] = [];
+  for (let i = 0; i < 50 && got.length < count; i++) got.push(...(await emulator.pull('runway-events-test', count)));
   return got;
 }
 
@@ -61,16 +40,13 @@ function effect(targetId: string, eventType: string, rolloutId: string | null = 
 }
 
 beforeAll(async () => {
-  await call('PUT', 'topics/runway-events');
-  await call('PUT', 'subscriptions/runway-events-test', {
-    topic: `projects/${projectId}/topics/runway-events`,
-    enableMessageOrdering: true,
-  });
+  await emulator.createTopic('runway-events');
+  await emulator.createSubscription('runway-events-test', 'runway-events', { enableMessageOrdering: true });
 });
 
 afterAll(async () => {
   await publisher.close();
-  await call('DELETE', 'subscriptions/runway-events-test');
+  await emulator.deleteSubscription('runway-events-test');
 });
 
 describe('the runway-events publisher', () => {
@@ -113,7 +89,7 @@ describe('the runway-events publisher', () => {
     for (const e of sent) await publisher.publish(e);
     const got = await pull(sent.length);
     const typesOf = (key: string): string[] =>
-      got.filter((m) => m.message.orderingKey === key).map((m) => m.message.attributes['ce-type'] ?? '');
+      got.filter((m) => m.message.orderingKey === key).map((m) => m.message.attributes?.['ce-type'] ?? '');
     expect(typesOf('checkout.production')).toEqual([
       'runway.rollout.deploying',
       'runway.rollout.verifying',

@@ -27,8 +27,10 @@ import {
   type Harness,
 } from '../../support/engine-harness.js';
 import { uniqueProjectId } from '../../support/emulators.js';
+import { base64Json, pubsubRest, type PulledMessage } from '../../../scripts/lib/pubsubRest.js';
 
 if (!process.env.PUBSUB_EMULATOR_HOST) throw new Error('set PUBSUB_EMULATOR_HOST (npm test does)');
+const PUBSUB_HOST = process.env.PUBSUB_EMULATOR_HOST;
 
 const TOKEN = 'test-alert-token-0123456789';
 /** The harness's target, with the alert policy the fixture incident comes from. */
@@ -233,41 +235,25 @@ describe('the alerts webhook around promotion', () => {
 describe('the alertsTopic function, with messages through the Pub/Sub emulator', () => {
   const h = createHarness('alerts pubsub', { yaml: YAML });
   const fft = functionsTest();
-  const project = `projects/${uniqueProjectId('alerts pubsub')}`;
-  const api = `http://${process.env.PUBSUB_EMULATOR_HOST}/v1`;
+  const emulator = pubsubRest(PUBSUB_HOST, uniqueProjectId('alerts pubsub'));
   const wrapped = fft.wrap(createAlertsTopicFunction(() => depsOf(h, { rejected: [] })));
 
-  /** One call to the emulator's REST API (the same service its gRPC clients use). */
-  async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const response = await fetch(`${api}/${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, unknown>;
-  }
-
   beforeAll(async () => {
-    await call('PUT', `${project}/topics/runway-alerts`);
-    await call('PUT', `${project}/subscriptions/runway-alerts-test`, { topic: `${project}/topics/runway-alerts` });
+    await emulator.createTopic('runway-alerts');
+    await emulator.createSubscription('runway-alerts-test', 'runway-alerts');
   });
   afterAll(async () => {
-    await call('DELETE', `${project}/subscriptions/runway-alerts-test`);
+    await emulator.deleteSubscription('runway-alerts-test');
     fft.cleanup();
     await h.close();
   });
 
   /** Publishes the notification as Monitoring does, pulls it back as Pub/Sub delivers it, and hands it to the function. */
   async function deliver(body: unknown): Promise<AlertReport> {
-    const data = Buffer.from(JSON.stringify(body)).toString('base64');
-    await call('POST', `${project}/topics/runway-alerts:publish`, { messages: [{ data }] });
-    const pulled = (await call('POST', `${project}/subscriptions/runway-alerts-test:pull`, { maxMessages: 1 })) as {
-      receivedMessages?: { ackId: string; message: { data: string; messageId: string; publishTime: string } }[];
-    };
-    const received = pulled.receivedMessages?.[0];
+    await emulator.publish('runway-alerts', [{ data: base64Json(body) }]);
+    let received: PulledMessage | undefined;
+    for (let i = 0; i < 50 && !received; i++) [received] = await emulator.pull('runway-alerts-test', 1);
     if (!received) throw new Error('the emulator delivered nothing');
-    await call('POST', `${project}/subscriptions/runway-alerts-test:acknowledge`, { ackIds: [received.ackId] });
     return (await wrapped({ data: { message: { ...received.message, attributes: {} } } })) as AlertReport;
   }
 
