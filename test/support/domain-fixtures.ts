@@ -411,7 +411,7 @@ export function announcementProblems(before: TargetState, decision: Decision): s
     const wantPublish = phaseChanged || stepChanged ? 1 : 0;
     if (publishes.length !== wantPublish) problems.push(`${r.id}: ${publishes.length} publishes, want ${wantPublish}`);
     if (publishes.some((e) => e.eventType !== `runway.rollout.${r.phase}`)) problems.push(`${r.id}: wrong eventType`);
-    if (notes.length !== (phaseChanged ? 1 : 0)) problems.push(`${r.id}: ${notes.length} notifications`);
+    if (notes.length !== wantPublish) problems.push(`${r.id}: ${notes.length} notifications`);
     for (const note of notes) {
       if (note.topic !== r.phase) problems.push(`${r.id}: notify topic ${note.topic}, phase ${r.phase}`);
       if ((note.severity === 'urgent') !== (r.phase === 'failed')) problems.push(`${r.id}: severity ${note.severity}`);
