@@ -10,6 +10,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerEventsCommand } from './commands/events.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerInboxCommand } from './commands/inbox.js';
 
 /** The program with every command registered. Exported so tests can inspect it without spawning a process. */
 export function createProgram(): Command {
@@ -29,6 +30,8 @@ export function createProgram(): Command {
         '                                         what Runway makes of a Cloud Build notification',
         '  runway demo good --wait                a healthy release on the local stack (npm start), followed to its end',
         '  runway status                          the latest rollouts: phase, step, traffic, latest verdict',
+        '  runway demo approval --wait            a release that waits for approval in Slack, approved by a click',
+        '  runway inbox                           the Slack messages and emails of the local stack',
         '',
         'Set RUNWAY_DEBUG=1 to print stack traces.',
       ].join('\n'),
@@ -38,6 +41,7 @@ export function createProgram(): Command {
   registerEventsCommand(program);
   registerDemoCommand(program);
   registerStatusCommand(program);
+  registerInboxCommand(program);
 
   // A command group (`runway`, `runway config`, …) given an unknown subcommand answers with its help. Set on the groups
   // only, after registration: commander copies the setting into commands created later, and a leaf command's own error

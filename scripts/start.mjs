@@ -56,6 +56,15 @@ const PORTS = [
 const SANDBOX_PORTS = { cloudRun: 8090, monitoring: 8091 };
 const DEMO_CONFIG = path.join(repoRoot, 'sandbox', 'runway.yaml');
 const SANDBOX_READY_TIMEOUT_MS = 60_000;
+const SECRET_FILE = path.join(repoRoot, 'functions', '.secret.local');
+/** Local, non-secret values for the secrets Runway's functions read (`defineSecret`); the emulator reads the file. */
+const LOCAL_SECRETS = {
+  SLACK_BOT_TOKEN: 'xoxb-local-sandbox-not-a-secret',
+  SLACK_SIGNING_SECRET: 'local-sandbox-signing-secret-not-a-secret',
+  // The sandbox's SMTP sink; RUNWAY_SMTP_URL (set below) points the functions at its actual port.
+  SMTP_CONNECTION: 'smtp://runway@127.0.0.1:2525',
+  SMTP_PASSWORD: 'local-sandbox-password-not-a-secret',
+};
 // Started by `--only functions,firestore,pubsub,hosting` (auth and logging are not).
 const USED = new Set([
   'Firestore',
@@ -130,13 +139,37 @@ async function checkPorts(config, sandbox) {
   }
 }
 
+// --- secrets -------------------------------------------------------------------------------------------------------
+
+/**
+ * Adds a `NAME=value` line to functions/.secret.local (git-ignored) for each secret it lacks, and returns every value
+ * the file holds. Lines already there are kept as they are.
+ */
+function ensureSecretLines(file, defaults) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const values = Object.fromEntries(
+    text
+      .split('\n')
+      .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line.trim()))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  );
+  const missing = Object.entries(defaults).filter(([name]) => !(name in values));
+  if (missing.length > 0) {
+    const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    fs.writeFileSync(file, `${prefix}${missing.map(([name, value]) => `${name}=${value}`).join('\n')}\n`);
+    for (const [name, value] of missing) values[name] = value;
+  }
+  return values;
+}
+
 // --- the sandbox ---------------------------------------------------------------------------------------------------
 
 /**
  * Starts sandbox/main.ts in its own process group and resolves with what it wrote to its state file once it is ready:
  * `{ pid, cloudRun, monitoring, services: { hello: url } }`.
  */
-async function startSandboxProcess(ports, logStream) {
+async function startSandboxProcess(ports, logStream, slack) {
   const stateFile = path.join(stateDir, 'sandbox.json');
   fs.rmSync(stateFile, { force: true });
   const child = spawn(
@@ -153,8 +186,16 @@ async function startSandboxProcess(ports, logStream) {
       stateFile,
       '--project',
       PROJECT_ID,
+      '--slack-app-url',
+      slack.appUrl,
     ],
-    { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The stand-in plays Slack: it signs the commands and clicks it sends Runway with the app's signing secret.
+      env: { ...process.env, SLACK_SIGNING_SECRET: slack.signingSecret },
+    },
   );
   child.stdout.on('data', (chunk) => logStream.write(chunk));
   child.stderr.on('data', (chunk) => logStream.write(chunk));
@@ -261,6 +302,8 @@ async function printReady(config, startedAt, sandbox, configFile) {
       ([name, url]) =>
         `    service ${name.padEnd(13)} ${url}  (revision processes behind the weighted router, 20 requests/s)`,
     ),
+    `    Slack Web API         ${sandbox.slack}/api/  (its inbox page: ${sandbox.slack}/)`,
+    `    SMTP sink             ${sandbox.smtp}  (emails show on the inbox page)`,
     `    Runway's config       ${rel(configFile)}`,
     '',
     triggers.length > 0 ? `  Functions loaded (${triggers.length}):` : `  No functions loaded: see ${rel(logFile)}.`,
@@ -272,6 +315,8 @@ async function printReady(config, startedAt, sandbox, configFile) {
     '  Next',
     '    npx runway demo good --wait         a healthy image of hello: smoke checks, 20% → 50% → 100%, promoted',
     '    npx runway demo bad --wait          8% errors: rolled back to the stable revision by the analysis',
+    '    npx runway demo approval --wait     waits for approval in Slack; a signed button click lets it proceed',
+    '    npx runway inbox                    the Slack thread and the emails Runway sent',
     '    npx runway status                   rollouts with phase, step, traffic and the latest verdict',
     '    npx runway demo --help              the other scenarios (slow, crash, unhealthy)',
     '    npx runway config validate          is runway.yaml valid?',
@@ -300,7 +345,13 @@ async function printReady(config, startedAt, sandbox, configFile) {
         hosting: addr('hosting'),
         hub: addr('hub'),
         functionsLoaded: triggers.map((t) => t.entryPoint ?? t.name),
-        sandbox: { cloudRun: sandbox.cloudRun, monitoring: sandbox.monitoring, services: sandbox.services },
+        sandbox: {
+          cloudRun: sandbox.cloudRun,
+          monitoring: sandbox.monitoring,
+          services: sandbox.services,
+          slack: sandbox.slack,
+          smtp: sandbox.smtp,
+        },
       },
       null,
       2,
@@ -329,7 +380,12 @@ async function main() {
   fs.mkdirSync(logsDir, { recursive: true });
   const sandboxLog = fs.createWriteStream(path.join(logsDir, 'sandbox.log'), { flags: 'w' });
   console.log('▸ starting the sandbox (Cloud Run and Monitoring stand-ins, service hello on hello:v1)');
-  const sandbox = await startSandboxProcess(ports, sandboxLog);
+  const secrets = ensureSecretLines(SECRET_FILE, LOCAL_SECRETS);
+  const functionsAt = `${config.emulators.functions?.host ?? '127.0.0.1'}:${config.emulators.functions?.port ?? 5001}`;
+  const sandbox = await startSandboxProcess(ports, sandboxLog, {
+    appUrl: `http://${functionsAt}/${PROJECT_ID}/us-central1/slack`,
+    signingSecret: secrets.SLACK_SIGNING_SECRET ?? '',
+  });
   console.log(`✔ sandbox ready: Cloud Run API ${sandbox.state.cloudRun}, Monitoring API ${sandbox.state.monitoring}`);
   const configFile = process.env.RUNWAY_CONFIG_FILE ? path.resolve(process.env.RUNWAY_CONFIG_FILE) : DEMO_CONFIG;
 
@@ -347,6 +403,8 @@ async function main() {
     // Runway's production adapters, pointed at the sandbox.
     RUNWAY_CLOUD_RUN_ENDPOINT: sandbox.state.cloudRun,
     RUNWAY_MONITORING_ENDPOINT: sandbox.state.monitoring,
+    RUNWAY_SLACK_API_URL: `${sandbox.state.slack}/api/`,
+    RUNWAY_SMTP_URL: `smtp://${sandbox.state.smtp}`,
   };
   console.log(`▸ starting the emulator suite: firebase ${args.join(' ')}  (log: ${rel(logFile)})`);
   // Its own process group: Ctrl-C reaches only this script, which then stops the suite once, cleanly.
