@@ -13,6 +13,7 @@
  * (`checkout.production`), meaning the target's active rollout.
  */
 import { assertNever } from '../phase.js';
+import { suggestKey } from '../config/messages.js';
 
 /** The rollout commands a person may give from Slack. */
 export const ROLLOUT_ACTIONS = ['approve', 'reject', 'promote', 'pause', 'resume'] as const;
@@ -85,7 +86,7 @@ export function parseSlackCommand(text: string): SlackCommand {
     case 'unfreeze':
       return arg ? { kind: 'unfreeze', environment: arg, reason } : usage('unfreeze needs an environment');
     default: {
-      const near = VERBS.find((v) => v.startsWith(verb.slice(0, 3)));
+      const near = suggestKey(verb, VERBS);
       return { kind: 'help', problem: `unknown command "${first}"${near ? ` (did you mean ${near}?)` : ''}` };
     }
   }
