@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     // hello is the demo's service (target hello.local); hello-prod is the one that needs approval (hello.production).
     services: [
       { service: 'hello', image: demoImage('v1').byDigest },
-      { service: 'hello-prod', image: demoImage('v1').byDigest },
+      // Blue-green, no analysis: a trickle of traffic is enough, and leaves the two cores to hello's canary.
+      { service: 'hello-prod', image: demoImage('v1').byDigest, trafficPerSecond: 2 },
     ],
     cloudRunPort: port('cloud-run-port', values['cloud-run-port']),
     monitoringPort: port('monitoring-port', values['monitoring-port']),

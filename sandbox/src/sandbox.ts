@@ -17,6 +17,8 @@ import { createSlackStandIn, type SlackStandIn } from './slack/server.js';
 export interface SandboxService {
   readonly service: string;
   readonly image: string;
+  /** Requests per second to this service; default the sandbox's `trafficPerSecond`. */
+  readonly trafficPerSecond?: number;
 }
 
 export interface SandboxOptions {
@@ -94,11 +96,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const slackUrl = await slack.listen(options.slack?.port ?? 0);
     stoppers.push(() => slack.close());
     const serviceUrls: Record<string, string> = {};
-    for (const { service, image } of options.services) {
+    for (const { service, image, trafficPerSecond } of options.services) {
       await cloudRun.createService({ project: options.project, region: options.region, service }, image);
       const url = await router.serviceUrl(service);
       serviceUrls[service] = url;
-      const rate = options.trafficPerSecond ?? 20;
+      const rate = trafficPerSecond ?? options.trafficPerSecond ?? 20;
       if (rate > 0) {
         const traffic = startTraffic({ url, ratePerSecond: rate });
         stoppers.push(() => traffic.stop());

@@ -49,7 +49,8 @@ export async function sendToApp(
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots) runway-sandbox',
     },
     body,
-    signal: AbortSignal.timeout(10_000),
+    // Slack waits 3 s; a cold function in the emulator takes longer, and the stand-in waits for it.
+    signal: AbortSignal.timeout(60_000),
   });
   return { status: response.status, body: await response.text(), requestId };
 }
