@@ -140,7 +140,7 @@ export function configLoaded(file: string, targetIds: readonly string[]): void {
   logger.info(`loaded ${file}: ${targetIds.length} target(s)`, { file, targets: targetIds });
 }
 
-/** The stand-in notifier: what would have been sent, until Slack and email arrive. */
+/** The no-op notifier: a notification with nowhere to go (no Slack or email for its target, or no secrets), as a log line. */
 export function notificationLogged(effect: Notify): void {
   logger.info(
     `notification (${effect.severity}) ${redactText(effect.text)}`,
