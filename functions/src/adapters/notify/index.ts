@@ -90,7 +90,9 @@ export function createNotifier(deps: NotifierDeps): NotifierPort {
       const { rollout, target } = await read(effect);
       const notifications = rollout?.policy.notifications ?? policies.get(effect.targetId)?.notifications ?? {};
       const plan = planNotification(effect, notifications, rollout);
-      const sent = await deliveries.sent(effect.id);
+      // Only parts that are sent once need the record (the message update renders the rollout as it is now).
+      const once = plan.email !== null || plan.slack?.note === true;
+      const sent = once ? await deliveries.sent(effect.id) : new Set<never>();
       const parts: Promise<string>[] = [];
 
       const client = plan.slack ? slackClient() : null;

@@ -57,6 +57,9 @@ export async function ensureMessage(
 ): Promise<PostedMessage> {
   const ref = slackMessageRef(deps.db, rolloutId);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // The usual case, once the message exists: one read, no transaction.
+  const known = (await ref.get()).data() as SlackMessageDoc | undefined;
+  if (known?.ts && known.channel) return { channel: known.channel, ts: known.ts, posted: false };
   for (let waited = 0; ; waited += WAIT_STEP_MS) {
     const claim = await deps.db.runTransaction(async (tx) => {
       const doc = (await tx.get(ref)).data() as SlackMessageDoc | undefined;
