@@ -27,7 +27,11 @@ import { startLocalStack, STACK_PROJECT_ID } from '../scripts/lib/localStack.js'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
-  options: { commands: { type: 'string', default: '20' }, approvals: { type: 'string', default: '3' } },
+  options: {
+    commands: { type: 'string', default: '20' },
+    approvals: { type: 'string', default: '3' },
+    'mail-only': { type: 'boolean', default: false },
+  },
 });
 const commands = Number(values.commands);
 const approvals = Number(values.approvals);
@@ -55,16 +59,15 @@ async function json<T>(url: string, body?: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function mailBench(n: number, pool: boolean): Promise<number> {
+async function mailBench(n: number, pool: boolean, together: boolean): Promise<number> {
   const sink = createMailSink();
   const port = await sink.listen();
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool });
+  const send = (i: number) =>
+    transport.sendMail({ from: 'runway@bench', to: 'x@bench', subject: `m${i}`, text: 'x', html: '<p>x</p>' });
   const started = Date.now();
-  await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      transport.sendMail({ from: 'runway@bench', to: 'x@bench', subject: `m${i}`, text: 'x', html: '<p>x</p>' }),
-    ),
-  );
+  if (together) await Promise.all(Array.from({ length: n }, (_, i) => send(i)));
+  else for (let i = 0; i < n; i++) await send(i);
   const took = Date.now() - started;
   transport.close();
   await sink.close();
@@ -72,8 +75,17 @@ async function mailBench(n: number, pool: boolean): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const pooled = await mailBench(100, true);
-  const unpooled = await mailBench(100, false);
+  // One after another, as the notifier sends them; and all at once.
+  const mail = {
+    pooledOneByOne: await mailBench(100, true, false),
+    plainOneByOne: await mailBench(100, false, false),
+    pooledTogether: await mailBench(100, true, true),
+    plainTogether: await mailBench(100, false, true),
+  };
+  if (values['mail-only']) {
+    console.log(mail);
+    return;
+  }
   console.log('starting the local stack (npm start on ports of its own)…');
   const stack = await startLocalStack({ purpose: 'bench' });
   process.env.FIRESTORE_EMULATOR_HOST = stack.firestore;
@@ -187,7 +199,9 @@ async function main(): Promise<void> {
     `Per approved blue-green rollout of hello-prod: ${perRollout.map((p) => p.calls).join(', ')} Slack Web API calls ` +
       `(the message posted once and updated in place, thread replies), ${perRollout.map((p) => p.mails).join(', ')} emails.`,
     '',
-    `nodemailer → the SMTP sink, 100 mails at once: ${ms(pooled)} with \`pool: true\`, ${ms(unpooled)} without.`,
+    `nodemailer → the SMTP sink, 100 mails one after another: ${ms(mail.pooledOneByOne)} with \`pool: true\`, ` +
+      `${ms(mail.plainOneByOne)} without; all at once: ${ms(mail.pooledTogether)} pooled (5 connections), ` +
+      `${ms(mail.plainTogether)} without (100 connections).`,
     '',
   ].join('\n');
   fs.mkdirSync(path.join(repoRoot, 'bench', 'reports'), { recursive: true });
