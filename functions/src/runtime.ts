@@ -14,7 +14,7 @@ import { createMonitoringAdapter } from './adapters/monitoring/index.js';
 import { createSmokeAdapter } from './adapters/smoke/index.js';
 import { logPublisher } from './adapters/log/index.js';
 import { createNotifier } from './adapters/notify/index.js';
-import { SLACK_BOT_TOKEN, SMTP_CONNECTION, SMTP_PASSWORD, secretValue } from './adapters/secrets/index.js';
+import { SMTP_CONNECTION, SMTP_PASSWORD, secretValue, slackBotToken } from './adapters/secrets/index.js';
 import { createEngine } from './engine/engine.js';
 import { systemClock, type Clock, type EffectPorts } from './engine/ports.js';
 import { createEffectRunner } from './engine/runner.js';
@@ -60,7 +60,7 @@ function buildRuntime(): Runtime {
       db,
       config,
       now: () => clock.now(),
-      slackToken: () => secretValue(SLACK_BOT_TOKEN),
+      slackToken: () => slackBotToken(),
       smtp: () => ({ connection: secretValue(SMTP_CONNECTION), password: secretValue(SMTP_PASSWORD) }),
     }),
     publisher: logPublisher,

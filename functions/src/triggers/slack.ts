@@ -20,7 +20,7 @@ import { queueRequest } from '../adapters/slack/requests.js';
 import { verifySlackSignature } from '../adapters/slack/signature.js';
 import { respond } from '../adapters/slack/respond.js';
 import { createSlackClient } from '../adapters/slack/client.js';
-import { SLACK_SECRETS, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, secretValue } from '../adapters/secrets/index.js';
+import { SLACK_SECRETS, SLACK_SIGNING_SECRET, secretValue, slackBotToken } from '../adapters/secrets/index.js';
 import { errorMessage, redactText } from '../logs.js';
 import { getRuntime } from '../runtime.js';
 
@@ -148,7 +148,7 @@ export function createSlackFunction(resolveDeps: () => SlackEndpointDeps) {
 /** The deployed endpoint. */
 export const slack = createSlackFunction(() => {
   const { db, clock } = getRuntime();
-  const token = secretValue(SLACK_BOT_TOKEN);
+  const token = slackBotToken();
   return {
     signingSecret: secretValue(SLACK_SIGNING_SECRET),
     now: () => clock.now(),

@@ -11,7 +11,7 @@ import { createSlackDirectory, type SlackDirectory } from '../adapters/slack/dir
 import type { SlackRequestDoc } from '../adapters/slack/requests.js';
 import { respond } from '../adapters/slack/respond.js';
 import { workOnRequest, type SlackWorkerLog } from '../adapters/slack/worker.js';
-import { SLACK_BOT_TOKEN, SLACK_SECRETS, secretValue } from '../adapters/secrets/index.js';
+import { SLACK_SECRETS, slackBotToken } from '../adapters/secrets/index.js';
 import { isTransient } from '../engine/transient.js';
 import { errorMessage, redactText } from '../logs.js';
 import { getRuntime } from '../runtime.js';
@@ -54,7 +54,7 @@ export const slackRequest = onDocumentCreated(
           db,
           config,
           engine,
-          directory: directoryFor(secretValue(SLACK_BOT_TOKEN)),
+          directory: directoryFor(slackBotToken()),
           now: () => clock.now(),
           respond,
           log: slackWorkerLog,

@@ -25,3 +25,9 @@ export function secretValue(secret: { readonly name: string }, env: NodeJS.Proce
   // Read the environment first: `value()` logs a warning for a secret the function did not declare.
   return env[secret.name] ?? '';
 }
+
+/** The bot token if it looks like one (`xox…`); '' otherwise, so that a placeholder leaves Slack off. */
+export function slackBotToken(env: NodeJS.ProcessEnv = process.env): string {
+  const token = secretValue(SLACK_BOT_TOKEN, env).trim();
+  return token.startsWith('xox') ? token : '';
+}
