@@ -84,7 +84,13 @@ export async function runApprovalDemo(
   }
   if (!options.wait) return after.phase;
   const end = await until(deps, id, (r) => isTerminal(r.phase));
-  deps.print(`\nIn Slack (#releases), the message now:\n${indent((await rolloutMessage(stack, id)) ?? '')}`);
+  // The notification of the end follows the end by a moment: wait for the message to say why it ended.
+  let final = await rolloutMessage(stack, id);
+  for (let i = 0; i < 40 && !final?.includes('Why it ended'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    final = await rolloutMessage(stack, id);
+  }
+  deps.print(`\nIn Slack (#releases), the message now:\n${indent(final ?? '')}`);
   return end.phase;
 }
 
