@@ -36,6 +36,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Last, on its own: the stack's build and JVMs would otherwise compete with the other tests for two cores.
           sequence: { groupOrder: 1 },
+          // One stack at a time, for the same reason: each e2e file starts its own.
+          fileParallelism: false,
         },
       },
     ],

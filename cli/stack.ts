@@ -17,6 +17,9 @@ export interface StackInfo {
     readonly cloudRun: string;
     readonly monitoring: string;
     readonly services: Readonly<Record<string, string>>;
+    /** The Slack stand-in's base URL (Web API at /api/, inbox page at /), and the SMTP sink's host:port. */
+    readonly slack?: string;
+    readonly smtp?: string;
   } | null;
   /** The runway.yaml the stack's functions run with. */
   readonly configFile?: string;

@@ -55,16 +55,22 @@ const PORTS = [
 /** The sandbox's API ports: after the suite's ten with --port-base, else these. */
 const SANDBOX_PORTS = { cloudRun: 8090, monitoring: 8091 };
 const DEMO_CONFIG = path.join(repoRoot, 'sandbox', 'runway.yaml');
-/**
- * Local values of the functions' secrets (defineSecret), written to functions/.secret.local where the functions emulator
- * reads them. Not secret: they exist only on this machine's loopback. A line already in the file is left alone.
- */
-const LOCAL_SECRETS = { RUNWAY_ALERT_TOKEN: 'local-alert-token' };
 /** The topic every transition is published on, and the pull subscription `npm start` creates on it for people to read. */
 const EVENTS_TOPIC = 'runway-events';
 const EVENTS_SUBSCRIPTION = 'runway-events-local';
 const ALERTS_TOPIC = 'runway-alerts';
 const SANDBOX_READY_TIMEOUT_MS = 60_000;
+const SECRET_FILE = path.join(repoRoot, 'functions', '.secret.local');
+/** Local, non-secret values for the secrets Runway's functions read (`defineSecret`); the emulator reads the file. */
+const LOCAL_SECRETS = {
+  SLACK_BOT_TOKEN: 'xoxb-local-sandbox-not-a-secret',
+  SLACK_SIGNING_SECRET: 'local-sandbox-signing-secret-not-a-secret',
+  // The sandbox's SMTP sink; RUNWAY_SMTP_URL (set below) points the functions at its actual port.
+  SMTP_CONNECTION: 'smtp://runway@127.0.0.1:2525',
+  SMTP_PASSWORD: 'local-sandbox-password-not-a-secret',
+  // The alerts webhook's token: it goes in the URL the banner prints.
+  RUNWAY_ALERT_TOKEN: 'local-alert-token',
+};
 // Started by `--only functions,firestore,pubsub,hosting` (auth and logging are not).
 const USED = new Set([
   'Firestore',
@@ -139,13 +145,37 @@ async function checkPorts(config, sandbox) {
   }
 }
 
+// --- secrets -------------------------------------------------------------------------------------------------------
+
+/**
+ * Adds a `NAME=value` line to functions/.secret.local (git-ignored) for each secret it lacks, and returns every value
+ * the file holds. Lines already there are kept as they are.
+ */
+function ensureSecretLines(file, defaults) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const values = Object.fromEntries(
+    text
+      .split('\n')
+      .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line.trim()))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  );
+  const missing = Object.entries(defaults).filter(([name]) => !(name in values));
+  if (missing.length > 0) {
+    const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    fs.writeFileSync(file, `${prefix}${missing.map(([name, value]) => `${name}=${value}`).join('\n')}\n`);
+    for (const [name, value] of missing) values[name] = value;
+  }
+  return values;
+}
+
 // --- the sandbox ---------------------------------------------------------------------------------------------------
 
 /**
  * Starts sandbox/main.ts in its own process group and resolves with what it wrote to its state file once it is ready:
  * `{ pid, cloudRun, monitoring, services: { hello: url } }`.
  */
-async function startSandboxProcess(ports, logStream) {
+async function startSandboxProcess(ports, logStream, slack) {
   const stateFile = path.join(stateDir, 'sandbox.json');
   fs.rmSync(stateFile, { force: true });
   const child = spawn(
@@ -162,8 +192,16 @@ async function startSandboxProcess(ports, logStream) {
       stateFile,
       '--project',
       PROJECT_ID,
+      '--slack-app-url',
+      slack.appUrl,
     ],
-    { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The stand-in plays Slack: it signs the commands and clicks it sends Runway with the app's signing secret.
+      env: { ...process.env, SLACK_SIGNING_SECRET: slack.signingSecret },
+    },
   );
   child.stdout.on('data', (chunk) => logStream.write(chunk));
   child.stderr.on('data', (chunk) => logStream.write(chunk));
@@ -190,27 +228,6 @@ async function stopSandboxProcess(child) {
 }
 
 // --- the suite -----------------------------------------------------------------------------------------------------
-
-/** Adds every {@link LOCAL_SECRETS} entry that functions/.secret.local lacks. */
-function ensureLocalSecrets() {
-  const file = path.join(repoRoot, 'functions', '.secret.local');
-  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const have = new Set(existing.split('\n').map((line) => line.split('=')[0]?.trim()));
-  const missing = Object.entries(LOCAL_SECRETS).filter(([name]) => !have.has(name));
-  if (missing.length === 0) return;
-  const lines = missing.map(([name, value]) => `${name}=${value}`).join('\n');
-  fs.writeFileSync(file, `${existing}${existing && !existing.endsWith('\n') ? '\n' : ''}${lines}\n`);
-}
-
-/** The local secret's value, as the functions emulator will read it. */
-function localSecret(name) {
-  const file = path.join(repoRoot, 'functions', '.secret.local');
-  const line = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${name}=`));
-  return line ? line.slice(name.length + 1).trim() : '';
-}
 
 /**
  * Creates the `runway-events` topic on the Pub/Sub emulator, and a pull subscription with message ordering on it, as a
@@ -274,8 +291,7 @@ function firstExisting(candidates) {
   return candidates.find((candidate) => fs.existsSync(path.join(repoRoot, candidate)));
 }
 
-async function printReady(config, startedAt, sandbox, configFile) {
-  const alertToken = localSecret('RUNWAY_ALERT_TOKEN');
+async function printReady(config, startedAt, sandbox, configFile, alertToken) {
   const e = config.emulators;
   const at = (name, key = 'port') => `${e[name]?.host ?? '127.0.0.1'}:${e[name]?.[key]}`;
   const hub = (await getJson(`http://${at('hub')}/emulators`)) ?? {};
@@ -310,6 +326,8 @@ async function printReady(config, startedAt, sandbox, configFile) {
       ([name, url]) =>
         `    service ${name.padEnd(13)} ${url}  (revision processes behind the weighted router, 20 requests/s)`,
     ),
+    `    Slack Web API         ${sandbox.slack}/api/  (its inbox page: ${sandbox.slack}/)`,
+    `    SMTP sink             ${sandbox.smtp}  (emails show on the inbox page)`,
     `    Runway's config       ${rel(configFile)}`,
     '',
     '  Alerts and events',
@@ -325,6 +343,8 @@ async function printReady(config, startedAt, sandbox, configFile) {
     '  Next',
     '    npx runway demo good --wait         a healthy image of hello: smoke checks, 20% → 50% → 100%, promoted',
     '    npx runway demo bad --wait          8% errors: rolled back to the stable revision by the analysis',
+    '    npx runway demo approval --wait     waits for approval in Slack; a signed button click lets it proceed',
+    '    npx runway inbox                    the Slack thread and the emails Runway sent',
     '    npx runway status                   rollouts with phase, step, traffic and the latest verdict',
     '    npx runway incident open            a Cloud Monitoring incident for hello: rolls back whatever is in flight',
     '    npx runway rollback hello.local --reason "…" --wait',
@@ -356,7 +376,13 @@ async function printReady(config, startedAt, sandbox, configFile) {
         hosting: addr('hosting'),
         hub: addr('hub'),
         functionsLoaded: triggers.map((t) => t.entryPoint ?? t.name),
-        sandbox: { cloudRun: sandbox.cloudRun, monitoring: sandbox.monitoring, services: sandbox.services },
+        sandbox: {
+          cloudRun: sandbox.cloudRun,
+          monitoring: sandbox.monitoring,
+          services: sandbox.services,
+          slack: sandbox.slack,
+          smtp: sandbox.smtp,
+        },
         configFile,
         alerts: {
           webhook: `http://${addr('functions')}/${PROJECT_ID}/us-central1/alerts`,
@@ -392,11 +418,15 @@ async function main() {
   fs.mkdirSync(logsDir, { recursive: true });
   const sandboxLog = fs.createWriteStream(path.join(logsDir, 'sandbox.log'), { flags: 'w' });
   console.log('▸ starting the sandbox (Cloud Run and Monitoring stand-ins, service hello on hello:v1)');
-  const sandbox = await startSandboxProcess(ports, sandboxLog);
+  const secrets = ensureSecretLines(SECRET_FILE, LOCAL_SECRETS);
+  const functionsAt = `${config.emulators.functions?.host ?? '127.0.0.1'}:${config.emulators.functions?.port ?? 5001}`;
+  const sandbox = await startSandboxProcess(ports, sandboxLog, {
+    appUrl: `http://${functionsAt}/${PROJECT_ID}/us-central1/slack`,
+    signingSecret: secrets.SLACK_SIGNING_SECRET ?? '',
+  });
   console.log(`✔ sandbox ready: Cloud Run API ${sandbox.state.cloudRun}, Monitoring API ${sandbox.state.monitoring}`);
   const configFile = process.env.RUNWAY_CONFIG_FILE ? path.resolve(process.env.RUNWAY_CONFIG_FILE) : DEMO_CONFIG;
 
-  ensureLocalSecrets();
   const log = fs.createWriteStream(logFile, { flags: 'w' });
   const firebaseBin = path.join(repoRoot, 'node_modules', 'firebase-tools', 'lib', 'bin', 'firebase.js');
   const args = ['emulators:start', '--project', PROJECT_ID, '--only', ONLY];
@@ -411,6 +441,8 @@ async function main() {
     // Runway's production adapters, pointed at the sandbox.
     RUNWAY_CLOUD_RUN_ENDPOINT: sandbox.state.cloudRun,
     RUNWAY_MONITORING_ENDPOINT: sandbox.state.monitoring,
+    RUNWAY_SLACK_API_URL: `${sandbox.state.slack}/api/`,
+    RUNWAY_SMTP_URL: `smtp://${sandbox.state.smtp}`,
   };
   console.log(`▸ starting the emulator suite: firebase ${args.join(' ')}  (log: ${rel(logFile)})`);
   // Its own process group: Ctrl-C reaches only this script, which then stops the suite once, cleanly.
@@ -495,7 +527,7 @@ async function main() {
   }
   tree.remember();
   await createEventsTopic(`${config.emulators.pubsub.host}:${config.emulators.pubsub.port}`);
-  await printReady(config, startedAt, sandbox.state, configFile);
+  await printReady(config, startedAt, sandbox.state, configFile, secrets.RUNWAY_ALERT_TOKEN ?? '');
   passThrough = true;
   await exitedPromise;
   if (!stopping) await stop(`the emulator suite exited unexpectedly (${exited}; see ${rel(logFile)})`, 1);

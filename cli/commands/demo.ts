@@ -12,6 +12,7 @@ import { demoBuildMessage } from '../demo/buildMessage.js';
 import { readStack, type StackInfo } from '../stack.js';
 import { readRollouts } from './status.js';
 import { formatTable, summarize } from '../status/summary.js';
+import { DEMO_APPROVER, runApprovalDemo } from '../demo/approval.js';
 
 /** The scenarios: which demo image each deploys, and how its rollout should end. */
 export const SCENARIOS = {
@@ -20,6 +21,11 @@ export const SCENARIOS = {
   slow: { tag: 'v4-slow', expect: ['rolled_back'], what: 'a slow tail (p99 ≈ 1.5 s): rolled back by the analysis' },
   crash: { tag: 'v5-crash', expect: ['aborted'], what: 'never starts: the deploy fails, no user traffic' },
   unhealthy: { tag: 'v6-unhealthy', expect: ['aborted'], what: '/healthz fails: stopped by the smoke checks' },
+  approval: {
+    tag: 'v2',
+    expect: ['succeeded'],
+    what: 'hello-prod waits for approval in Slack; a signed Approve click lets it proceed',
+  },
 } as const satisfies Record<string, { tag: string; expect: readonly string[]; what: string }>;
 type Scenario = keyof typeof SCENARIOS;
 
@@ -29,6 +35,10 @@ const WAIT_LIMIT_MS = 5 * 60_000;
 
 interface DemoOptions {
   readonly wait?: boolean;
+  /** approval: who clicks Approve. */
+  readonly as: string;
+  /** approval: false with --no-click. */
+  readonly click: boolean;
 }
 
 /** Adds `runway demo` to the program. */
@@ -38,6 +48,12 @@ export function registerDemoCommand(program: Command): void {
     .description('publish a Cloud Build notification for a demo image to the local stack (npm start)')
     .argument('<scenario>', Object.keys(SCENARIOS).join(' | '))
     .option('--wait', 'follow the rollout until it ends; exit 1 if it did not end as the scenario should')
+    .option(
+      '--as <user>',
+      'approval: the Slack user who clicks Approve (U0DEMOADA approves; U0DEMOVIC is refused)',
+      DEMO_APPROVER,
+    )
+    .option('--no-click', 'approval: stop once the rollout waits for approval')
     .addHelpText(
       'after',
       [
@@ -52,6 +68,22 @@ export function registerDemoCommand(program: Command): void {
       }
       const chosen = SCENARIOS[scenario as Scenario];
       const stack = readStack();
+      if (scenario === 'approval') {
+        const phase = await runApprovalDemo(
+          stack,
+          { as: options.as, click: options.click, wait: options.wait === true },
+          {
+            publish: (message) => publishBuild(stack, message),
+            rollout: async (id) => (await readRollouts(undefined, 20)).find((r) => r.id === id),
+            print: (line) => process.stdout.write(`${line}\n`),
+          },
+        );
+        process.stdout.write(`rollout: ${phase}\n`);
+        if (options.wait && options.click && !(chosen.expect as readonly string[]).includes(phase)) {
+          throw new Error(`expected the rollout to end ${chosen.expect.join(' or ')}, but it is ${phase}`);
+        }
+        return;
+      }
       const buildId = randomUUID();
       const image = demoImage(chosen.tag);
       await publishBuild(

@@ -14,6 +14,8 @@ export interface DemoBuild {
   readonly image: DemoImage;
   /** When the build finished (ms since the epoch); it "started" two minutes earlier. */
   readonly finishedAt: number;
+  /** The commit's author, as a build trigger would pass it (`_COMMIT_AUTHOR_EMAIL`, for the four-eyes rule). */
+  readonly authorEmail?: string;
 }
 
 /** A Pub/Sub message as the emulator's publish call takes it. */
@@ -56,6 +58,7 @@ export function demoBuildResource(b: DemoBuild): Record<string, unknown> {
       BRANCH_NAME: 'main',
       REPO_NAME: 'hello',
       TRIGGER_NAME: 'hello-deploy',
+      ...(b.authorEmail ? { _COMMIT_AUTHOR_EMAIL: b.authorEmail } : {}),
     },
     tags: ['demo', `trigger-demo`],
   };

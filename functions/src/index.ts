@@ -7,3 +7,5 @@ export { cloudBuilds } from './triggers/cloudBuild.js';
 export { fireTimer } from './triggers/fireTimer.js';
 export { runEffect } from './triggers/runEffect.js';
 export { sweep } from './triggers/sweep.js';
+export { slack } from './triggers/slack.js';
+export { slackRequest } from './triggers/slackRequest.js';

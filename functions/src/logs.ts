@@ -35,9 +35,21 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** `text` with recognisable secrets replaced. */
+/**
+ * Secrets whose values the functions hold in their environment (functions/src/adapters/secrets): a signing secret or a
+ * password has no recognisable shape, so its value itself is redacted wherever it appears.
+ */
+const SECRET_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SMTP_PASSWORD', 'RUNWAY_ALERT_TOKEN'];
+
+/** `text` with recognisable secrets, and the values of the secrets in the environment, replaced. */
 export function redactText(text: string): string {
-  return SECRET_TEXT.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+  const patterned = SECRET_TEXT.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+  let known = patterned;
+  for (const name of SECRET_ENV_NAMES) {
+    const value = process.env[name];
+    if (value && value.length >= 6) known = known.split(value).join(REDACTED);
+  }
+  return known;
 }
 
 /** The message of anything thrown, redacted and cut to a length fit for a document field. */
@@ -128,7 +140,7 @@ export function configLoaded(file: string, targetIds: readonly string[]): void {
   logger.info(`loaded ${file}: ${targetIds.length} target(s)`, { file, targets: targetIds });
 }
 
-/** The stand-in notifier: what would have been sent, until Slack and email arrive. */
+/** The no-op notifier: a notification with nowhere to go (no Slack or email for its target, or no secrets), as a log line. */
 export function notificationLogged(effect: Notify): void {
   logger.info(
     `notification (${effect.severity}) ${redactText(effect.text)}`,

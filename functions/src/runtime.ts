@@ -12,8 +12,9 @@ import { cloudTasksTimerPort, timerTaskQueue } from './adapters/tasks/timers.js'
 import { CLOUD_RUN_ENDPOINT_ENV, createCloudRunAdapter } from './adapters/cloudrun/index.js';
 import { createMonitoringAdapter } from './adapters/monitoring/index.js';
 import { createSmokeAdapter } from './adapters/smoke/index.js';
-import { logNotifier } from './adapters/log/index.js';
 import { createPubSubPublisher } from './adapters/pubsub/publisher.js';
+import { createNotifier } from './adapters/notify/index.js';
+import { SMTP_CONNECTION, SMTP_PASSWORD, secretValue, slackBotToken } from './adapters/secrets/index.js';
 import { createEngine } from './engine/engine.js';
 import { systemClock, type Clock, type EffectPorts } from './engine/ports.js';
 import { createEffectRunner } from './engine/runner.js';
@@ -54,7 +55,14 @@ function buildRuntime(): Runtime {
     metrics: createMonitoringAdapter({ endpoint: endpointOf(MONITORING_ENDPOINT_ENV) }),
     // A timer is a Firestore document (the record, and the sweep's backstop) and a Cloud Task that fires it on time.
     timers: cloudTasksTimerPort({ db, now: () => clock.now(), queue: timerTaskQueue(app) }),
-    notifier: logNotifier,
+    // Slack and email where the target routes them and the secrets are readable; a log line otherwise.
+    notifier: createNotifier({
+      db,
+      config,
+      now: () => clock.now(),
+      slackToken: () => slackBotToken(),
+      smtp: () => ({ connection: secretValue(SMTP_CONNECTION), password: secretValue(SMTP_PASSWORD) }),
+    }),
     publisher: createPubSubPublisher({ projectId: projectIdOf(app), topic: process.env.RUNWAY_EVENTS_TOPIC }),
   };
   const runner = createEffectRunner({ db, engine, ports, clock, log: engineLog });

@@ -10,11 +10,15 @@ import { createRevisionHost } from './revisions/host.js';
 import { createRouter } from './router/router.js';
 import { startTraffic } from './traffic/generator.js';
 import type { RequestLog, RouteSource } from './types.js';
+import { createMailSink, type MailSink } from './mail/sink.js';
+import { createSlackStandIn, type SlackStandIn } from './slack/server.js';
 
 /** A service the sandbox starts with: serving `image` at 100%, like a production service before Runway's first rollout. */
 export interface SandboxService {
   readonly service: string;
   readonly image: string;
+  /** Requests per second to this service; default the sandbox's `trafficPerSecond`. */
+  readonly trafficPerSecond?: number;
 }
 
 export interface SandboxOptions {
@@ -29,6 +33,10 @@ export interface SandboxOptions {
   readonly trafficPerSecond?: number;
   /** Delay before a request shows in Monitoring, as in Cloud Monitoring. Default 0. */
   readonly reportingDelayMs?: number;
+  /** The Slack stand-in's port (0, the default: a free one), and the app it sends commands and clicks to. */
+  readonly slack?: { readonly port?: number; readonly appUrl?: string | null; readonly signingSecret?: string };
+  /** The SMTP sink's port; 0 (default) picks a free one. */
+  readonly smtpPort?: number;
 }
 
 /** A running sandbox. URLs are `http://127.0.0.1:PORT`. */
@@ -42,6 +50,12 @@ export interface Sandbox {
   readonly cloudRun: CloudRunApi;
   readonly monitoring: MonitoringApi;
   readonly log: RequestLog;
+  /** The Slack stand-in (Web API at `${slackUrl}/api/`, the inbox page at `slackUrl`). */
+  readonly slack: SlackStandIn;
+  readonly slackUrl: string;
+  /** The SMTP sink, at `127.0.0.1:${smtpPort}`. */
+  readonly mail: MailSink;
+  readonly smtpPort: number;
   /** Stops the traffic, the servers and every revision process. */
   close(): Promise<void>;
 }
@@ -71,12 +85,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     stoppers.push(() => cloudRun.close());
     const monitoringUrl = await monitoring.listen(options.monitoringPort ?? 0);
     stoppers.push(() => monitoring.close());
+    const mail = createMailSink();
+    const smtpPort = await mail.listen(options.smtpPort ?? 0);
+    stoppers.push(() => mail.close());
+    const slack = createSlackStandIn({
+      appUrl: options.slack?.appUrl ?? null,
+      signingSecret: options.slack?.signingSecret ?? '',
+      mail,
+    });
+    const slackUrl = await slack.listen(options.slack?.port ?? 0);
+    stoppers.push(() => slack.close());
     const serviceUrls: Record<string, string> = {};
-    for (const { service, image } of options.services) {
+    for (const { service, image, trafficPerSecond } of options.services) {
       await cloudRun.createService({ project: options.project, region: options.region, service }, image);
       const url = await router.serviceUrl(service);
       serviceUrls[service] = url;
-      const rate = options.trafficPerSecond ?? 20;
+      const rate = trafficPerSecond ?? options.trafficPerSecond ?? 20;
       if (rate > 0) {
         const traffic = startTraffic({ url, ratePerSecond: rate });
         stoppers.push(() => traffic.stop());
@@ -91,6 +115,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       cloudRun,
       monitoring,
       log,
+      slack,
+      slackUrl,
+      mail,
+      smtpPort,
       close,
     };
   } catch (error) {

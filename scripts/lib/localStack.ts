@@ -41,6 +41,9 @@ const stackFileSchema = z.object({
     cloudRun: z.string(),
     monitoring: z.string(),
     services: z.record(z.string(), z.string()),
+    /** The Slack stand-in's base URL and the SMTP sink's host:port. */
+    slack: z.string().optional(),
+    smtp: z.string().optional(),
   }),
   alerts: z.object({ webhook: z.string(), token: z.string(), topic: z.string() }),
   events: z.object({ topic: z.string(), subscription: z.string() }),

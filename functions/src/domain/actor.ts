@@ -11,7 +11,11 @@ export type Actor =
       readonly id: string;
       readonly name?: string;
       readonly email?: string;
+      /** Every other email this person is known by (runway.yaml's `slack.people`): for the four-eyes rule. */
+      readonly emails?: readonly string[];
       readonly via: Channel;
+      /** Where in Slack the command was given, for the audit trail. */
+      readonly slackChannel?: { readonly id: string; readonly name: string | null };
       /** Roles this person holds in the target's environment, resolved by the entry point. */
       readonly roles: readonly Role[];
     }

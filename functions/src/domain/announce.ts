@@ -1,6 +1,6 @@
 /**
- * What Runway tells the world when a rollout moves: a `notify` for people on every phase change, and an `events.publish`
- * (`runway.rollout.<phase>`) for systems on every phase or step change. Notifications are best effort; their severity
+ * What Runway tells the world when a rollout moves: a `notify` for people and an `events.publish`
+ * (`runway.rollout.<phase>`) for systems, on every phase or step change. Notifications are best effort; their severity
  * decides routing (urgent pages the on-call group).
  */
 import type { EffectDraft } from './transition.js';
@@ -22,15 +22,15 @@ export function announcements(before: Rollout | null, after: Rollout): EffectDra
       data: summarize(after),
     },
   ];
-  if (phaseChanged) {
-    drafts.push({
-      type: 'notify',
-      rolloutId: after.id,
-      severity: severityOf(after),
-      topic: after.phase,
-      text: describe(after),
-    });
-  }
+  // A step change is a notification too (the rollout's Slack message shows the new weight); the notifier decides what
+  // is worth a thread reply or an email.
+  drafts.push({
+    type: 'notify',
+    rolloutId: after.id,
+    severity: severityOf(after),
+    topic: after.phase,
+    text: describe(after),
+  });
   return drafts;
 }
 

@@ -198,7 +198,16 @@ function buildInfoOf(build: ObservedBuild, image: string): BuildInfo {
     logUrl: build.logUrl,
     createdAt: build.createdAt,
     finishedAt: build.finishedAt,
+    ...authorOf(build),
   };
+}
+
+/** The substitution a build sets to name its commit's author (for the four-eyes rule). */
+export const AUTHOR_SUBSTITUTION = '_COMMIT_AUTHOR_EMAIL';
+
+function authorOf(build: ObservedBuild): Pick<BuildInfo, 'authorEmail'> {
+  const email = build.substitutions[AUTHOR_SUBSTITUTION]?.trim();
+  return email ? { authorEmail: email } : {};
 }
 
 function unique(values: readonly string[]): string[] {

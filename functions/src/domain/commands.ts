@@ -12,7 +12,7 @@
  * | rollback | any active phase but rolling_back           | deployer, approver              | yes             |
  * | abort    | any active phase but rolling_back           | deployer, approver              | yes             |
  *
- * Admins may do everything.
+ * Admins may do everything. Where the environment has the four-eyes rule, the commit's author may not approve.
  */
 import type { Command, CommandName } from './events.js';
 import type { Outcome } from './decision.js';
@@ -23,6 +23,7 @@ import type { Transition } from './transition.js';
 import { assertNever } from './phase.js';
 import { afterApproval, enterStep, canaryWeight, promoteOrAskFirst, startBake } from './flow.js';
 import { startNext, stop } from './stopping.js';
+import { fourEyesRefusal } from './fourEyes.js';
 
 const OPERATOR_ROLES: readonly Role[] = ['deployer', 'approver'];
 const REASON_REQUIRED: ReadonlySet<CommandName> = new Set(['reject', 'rollback', 'abort']);
@@ -53,6 +54,8 @@ export function onCommand(t: Transition, r: ActiveRollout, e: Command, name: Com
     case 'reject': {
       if (r.phase !== 'awaiting_approval' || !r.approval)
         return refused(`nothing awaits approval: ${r.id} is ${r.phase}`);
+      const ownRelease = name === 'approve' ? fourEyesRefusal(e.actor, r) : null;
+      if (ownRelease) return refused(ownRelease);
       const decision = { approved: name === 'approve', actor: e.actor, at: t.now, reason: reason || null };
       if (name === 'approve') {
         afterApproval(t, { ...r, waitingFor: null }, { ...r.approval, decision });

@@ -29,6 +29,7 @@ import {
 } from './results.js';
 import { onCommand, onResumeHalted } from './commands.js';
 import { onTargetRollback } from './targetRollback.js';
+import { onFreeze, onUnfreeze } from './freeze.js';
 
 /** Applies one event to one target. See the module comment. */
 export function decide(state: TargetState, event: RunwayEvent, now: Millis, policy: TargetPolicy | null): Decision {
@@ -56,6 +57,10 @@ function apply(t: Transition, e: RunwayEvent): Outcome {
       return onAlertClosed(t, e);
     case 'target.rollback':
       return onTargetRollback(t, e);
+    case 'target.freeze':
+      return onFreeze(t, e);
+    case 'target.unfreeze':
+      return onUnfreeze(t, e);
     case 'revision.ready':
       return withRollout(t, e.rolloutId, (r) => onRevisionReady(t, r, e));
     case 'deploy.failed':

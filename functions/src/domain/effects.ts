@@ -87,12 +87,18 @@ export interface ScheduleTimer extends Base {
 
 export type Severity = 'info' | 'warning' | 'urgent';
 
+/** What a notification is about. */
+export type NotifyTopic = Phase | 'build.failed' | 'alert.opened' | 'alert.closed' | 'approval.timeout';
+
 /** Tell people (Slack, email). Best effort: never blocks a rollout. */
 export interface Notify extends Base {
   readonly type: 'notify';
   readonly severity: Severity;
-  /** The phase the rollout entered, or another notable thing that happened. */
-  readonly topic: Phase | 'build.failed' | 'alert.opened' | 'alert.closed';
+  /**
+   * The phase the rollout entered (or its new step), or another notable thing that happened: a failed build, an alert
+   * opened or closed while no rollout was active, an approval that timed out and proceeded.
+   */
+  readonly topic: NotifyTopic;
   readonly text: string;
 }
 /** Publish a CloudEvents-style message on the `runway-events` topic. */

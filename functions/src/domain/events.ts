@@ -125,6 +125,23 @@ export interface TargetRollback extends Base {
   readonly toRevision: string | null;
 }
 
+/**
+ * A person freezes the target (one event per target of the environment they froze): new rollouts queue, and none starts
+ * until it is unfrozen. A rollout already in flight goes on.
+ */
+export interface TargetFreeze extends Base {
+  readonly type: 'target.freeze';
+  readonly actor: Actor;
+  readonly reason: string;
+}
+
+/** A person lifts the freeze: the oldest queued rollout starts. */
+export interface TargetUnfreeze extends Base {
+  readonly type: 'target.unfreeze';
+  readonly actor: Actor;
+  readonly reason: string | null;
+}
+
 /** The commands a person can give a rollout. */
 export const COMMANDS = ['approve', 'reject', 'pause', 'resume', 'promote', 'rollback', 'abort'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -153,6 +170,8 @@ export type RunwayEvent =
   | AlertOpened
   | AlertClosed
   | TargetRollback
+  | TargetFreeze
+  | TargetUnfreeze
   | Command;
 
 export type RunwayEventType = RunwayEvent['type'];

@@ -51,11 +51,10 @@ export function onBuildSucceeded(t: Transition, e: BuildSucceeded): Outcome {
 
   if (active === null) {
     startNext(t);
-    return applied(
-      t.state.halted
-        ? `rollout ${id} queued: the target is halted (${t.state.halted.reason})`
-        : `rollout ${id} started`,
-    );
+    const { halted, frozen } = t.state;
+    if (halted) return applied(`rollout ${id} queued: the target is halted (${halted.reason})`);
+    if (frozen) return applied(`rollout ${id} queued: ${policy.environment} is frozen (${frozen.reason})`);
+    return applied(`rollout ${id} started`);
   }
   if (policy.onNewBuild === 'supersede') supersede(t, active, superseded);
   return applied(`rollout ${id} queued behind ${active.id}`);

@@ -194,6 +194,13 @@ function onApprovalTimeout(t: Transition, r: ActiveRollout): Outcome {
       ...gate,
       decision: { approved: true, actor: SYSTEM, at: t.now, reason: 'approval timed out; policy proceeds' },
     });
+    t.emit({
+      type: 'notify',
+      rolloutId: r.id,
+      severity: 'warning',
+      topic: 'approval.timeout',
+      text: `${r.id}: nobody approved in time; proceeding, as the policy says (onTimeout: proceed)`,
+    });
     return applied(`${r.id}: approval timed out; proceeding per policy`);
   }
   const decided = {

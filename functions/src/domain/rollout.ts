@@ -20,6 +20,11 @@ export interface BuildInfo {
   /** The image to deploy, pinned by digest: `REPOSITORY@sha256:…`. */
   readonly image: string;
   readonly commitSha: string | null;
+  /**
+   * The commit author's email, from the build's `_COMMIT_AUTHOR_EMAIL` substitution (Cloud Build does not know it
+   * otherwise); absent when the build does not set it. The four-eyes rule compares approvers with it.
+   */
+  readonly authorEmail?: string | null;
   /** Source repository name, e.g. `github_acme_checkout` or `acme/checkout`. */
   readonly repository: string | null;
   readonly branch: string | null;
@@ -319,6 +324,8 @@ export interface TargetState {
    * rollout starts until a person has looked and sends `resume` to the failed rollout.
    */
   readonly halted: { readonly rolloutId: string; readonly reason: string; readonly at: Millis } | null;
+  /** Set while a person has frozen the target's environment: new rollouts queue and none starts until it is unfrozen. */
+  readonly frozen: { readonly reason: string; readonly actor: Actor; readonly at: Millis } | null;
   readonly updatedAt: Millis;
 }
 
@@ -334,6 +341,7 @@ export function emptyTarget(id: TargetId): TargetState {
     releases: [],
     incidents: [],
     halted: null,
+    frozen: null,
     updatedAt: 0,
   };
 }

@@ -104,10 +104,10 @@ export function finishAndStartNext(t: Transition, r: Rollout & { phase: Terminal
   if (wasActive) startNext(t);
 }
 
-/** Starts the oldest queued rollout if nothing is active and the target is not halted. */
+/** Starts the oldest queued rollout if nothing is active and the target is neither halted nor frozen. */
 export function startNext(t: Transition): void {
-  const { active, queue, halted } = t.state;
+  const { active, queue, halted, frozen } = t.state;
   const next = queue[0];
-  if (active !== null || halted !== null || next === undefined) return;
+  if (active !== null || halted !== null || frozen !== null || next === undefined) return;
   startDeploy(t, next);
 }

@@ -176,6 +176,8 @@ function reasonOf(event: RunwayEvent): string | null {
     case 'command.rollback':
     case 'command.abort':
     case 'target.rollback':
+    case 'target.freeze':
+    case 'target.unfreeze':
       return event.reason;
     default:
       return assertNever(event, 'event');

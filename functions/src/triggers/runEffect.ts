@@ -6,10 +6,12 @@
 import { onDocumentCreated } from 'firebase-functions/v2/firestore';
 import { rawIdOf } from '../adapters/firestore/ids.js';
 import { getRuntime } from '../runtime.js';
+import { NOTIFY_SECRETS } from '../adapters/secrets/index.js';
 
 export const runEffect = onDocumentCreated(
   // The effect function may wait on Cloud Run and smoke checks; the runner's lease (10 min) outlasts this timeout.
-  { document: 'effects/{effectId}', retry: true, timeoutSeconds: 540 },
+  // Notifications run here too: Slack's token and SMTP's connection are readable only by functions that declare them.
+  { document: 'effects/{effectId}', retry: true, timeoutSeconds: 540, secrets: NOTIFY_SECRETS },
   async (event) => {
     await getRuntime().runner.run(rawIdOf(event.params.effectId));
   },

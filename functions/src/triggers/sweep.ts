@@ -5,7 +5,12 @@
  */
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { getRuntime } from '../runtime.js';
+import { NOTIFY_SECRETS } from '../adapters/secrets/index.js';
 
-export const sweep = onSchedule({ schedule: 'every 1 minutes', timeoutSeconds: 540, retryCount: 0 }, async () => {
-  await getRuntime().runner.sweep();
-});
+// It re-drives notifications too, so it reads the same secrets as runEffect.
+export const sweep = onSchedule(
+  { schedule: 'every 1 minutes', timeoutSeconds: 540, retryCount: 0, secrets: NOTIFY_SECRETS },
+  async () => {
+    await getRuntime().runner.sweep();
+  },
+);

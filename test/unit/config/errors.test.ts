@@ -252,7 +252,7 @@ describe('runway.yaml errors name the bad field and say what it must be', () => 
       'an unknown top-level key (x- keys are allowed)',
       `${BASE}x-defaults: { region: europe-west1 }\nx-notes: free text\nsettings: {}\ntarget: {}\n`,
       [
-        'settings: unknown field (only version, targets and x-… keys are allowed at the top level)',
+        'settings: unknown field (only version, targets, access, slack, email, dashboardUrl and x-… keys are allowed at the top level)',
         'target: unknown field (did you mean targets?)',
       ],
     ],
@@ -261,7 +261,7 @@ describe('runway.yaml errors name the bad field and say what it must be', () => 
       BASE.replace('acme-prod', 'Acme').concat('extra: 1\n'),
       [
         `${P}.project: must be a Google Cloud project id`,
-        'extra: unknown field (only version, targets and x-… keys are allowed at the top level)',
+        'extra: unknown field (only version, targets, access, slack, email, dashboardUrl and x-… keys are allowed at the top level)',
       ],
     ],
   ])('%s', (_kind, yaml, errors) => {

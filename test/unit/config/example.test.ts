@@ -75,6 +75,7 @@ describe('the example runway.yaml', () => {
       roles: ['approver', 'admin'],
       timeout: 14_400_000,
       onTimeout: 'reject',
+      fourEyes: true, // from access.production
     });
     expect(production.rollback).toEqual({
       alertPolicies: ['checkout 5xx rate', 'projects/acme-prod/alertPolicies/1234567890123456789'],
@@ -83,9 +84,13 @@ describe('the example runway.yaml', () => {
       revertWithinMs: 6 * 3_600_000,
     });
     expect(production.notifications).toEqual({
-      slack: { channel: '#checkout-releases' },
-      email: { to: ['checkout-oncall@acme.example', 'release-managers@acme.example'] },
+      slack: { channel: '#checkout-releases', bySeverity: { urgent: '#incidents' }, onCall: 'S0CHECKOUTONCALL' },
+      email: { to: ['checkout-oncall@acme.example', 'release-managers@acme.example'], onSuccess: true },
     });
+    expect(production.approval.fourEyes).toBe(true);
+    expect(config.people.access.production?.roles.approver).toEqual(['S0RELEASEMGRS']);
+    expect(config.people.access.staging?.roles.viewer).toEqual(['everyone']);
+    expect(config.people.dashboardUrl).toBe('https://runway-acme.web.app');
     expect(production.onNewBuild).toBe('queue');
   });
 

@@ -1,6 +1,6 @@
 /**
  * decide(), the effects themselves: deterministic, unique ids; announcements (events.publish on every phase or step
- * change, notify on every phase change, severities, wording); determinism and purity.
+ * change, notify on every phase or step change, severities, wording); determinism and purity.
  */
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../functions/src/domain/decide.js';
@@ -113,11 +113,11 @@ describe('decide(): announcements', () => {
     ]);
   });
 
-  it('a step change alone is published, not notified', () => {
+  it('a step change alone is published and notified (the Slack message shows the new weight)', () => {
     const sim = driveTo('progressing:analysing');
     const d = sim.answer();
     expect(publishes(d).map((e) => [e.eventType, e.data.step])).toEqual([['runway.rollout.progressing', 1]]);
-    expect(notes(d)).toEqual([]);
+    expect(notes(d).map((e) => [e.topic, e.severity])).toEqual([['progressing', 'info']]);
   });
 
   it('no phase or step change: no announcement', () => {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { allowedKeysAt, plainErrorMap, unknownFieldMessage } from './messages.js';
 import { runwayConfigSchema } from './schema.js';
 import { toTargetPolicy, type TargetId, type TargetPolicy } from './policy.js';
+import { accessOf, toPeopleConfig, type PeopleConfig } from './people.js';
 
 /** One problem in runway.yaml. `path` is empty for problems with the file as a whole. */
 export interface ConfigError {
@@ -19,6 +20,8 @@ export interface RunwayConfig {
   readonly version: 1;
   /** Every target, in file order. */
   readonly targets: readonly TargetPolicy[];
+  /** Roles per environment, the Slack app's and email's settings, the dashboard's address. */
+  readonly people: PeopleConfig;
 }
 
 export type ConfigResult = { ok: true; config: RunwayConfig } | { ok: false; errors: ConfigError[] };
@@ -61,6 +64,7 @@ export function validateRunwayConfig(raw: unknown): ConfigResult {
   const parsed = runwayConfigSchema.safeParse(raw, { error: plainErrorMap, reportInput: true });
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.flatMap(toConfigErrors) };
 
+  const people = toPeopleConfig(parsed.data);
   const targets: TargetPolicy[] = [];
   const errors: ConfigError[] = [];
   const byCloudRunService = new Map<string, TargetId>();
@@ -69,7 +73,7 @@ export function validateRunwayConfig(raw: unknown): ConfigResult {
       errors.push({ path: `targets.${serviceKey}`, message: 'must define at least one environment' });
     }
     for (const [environment, spec] of Object.entries(environments)) {
-      const policy = toTargetPolicy(serviceKey, environment, spec);
+      const policy = toTargetPolicy(serviceKey, environment, spec, accessOf(people, environment).fourEyes);
       // Two targets steering one Cloud Run service would fight over its traffic split.
       const serviceName = `${policy.project}/${policy.region}/${policy.service}`;
       const clash = byCloudRunService.get(serviceName);
@@ -86,7 +90,7 @@ export function validateRunwayConfig(raw: unknown): ConfigResult {
   if (targets.length === 0 && errors.length === 0) {
     errors.push({ path: 'targets', message: 'must define at least one target' });
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: { version: 1, targets } };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: { version: 1, targets, people } };
 }
 
 function toConfigErrors(issue: z.core.$ZodIssue): ConfigError[] {

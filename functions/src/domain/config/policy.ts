@@ -36,7 +36,8 @@ export interface TargetPolicy {
   readonly candidate: CandidateSpec;
   readonly smoke: SmokeSpec;
   readonly analysis: AnalysisSpec;
-  readonly approval: ApprovalSpec;
+  /** `fourEyes` comes from the environment's `access` entry: the commit's author may not approve. */
+  readonly approval: ApprovalSpec & { readonly fourEyes?: boolean };
   readonly rollback: {
     readonly alertPolicies: readonly string[];
     readonly guardWindowMs: number;
@@ -55,7 +56,12 @@ export function targetIdOf(serviceKey: string, environment: string): TargetId {
 }
 
 /** Turns a validated target of runway.yaml into its policy. */
-export function toTargetPolicy(serviceKey: string, environment: string, spec: TargetSpec): TargetPolicy {
+export function toTargetPolicy(
+  serviceKey: string,
+  environment: string,
+  spec: TargetSpec,
+  fourEyes = false,
+): TargetPolicy {
   return {
     id: targetIdOf(serviceKey, environment),
     serviceKey,
@@ -67,7 +73,7 @@ export function toTargetPolicy(serviceKey: string, environment: string, spec: Ta
     candidate: spec.candidate,
     smoke: spec.smoke,
     analysis: spec.analysis,
-    approval: spec.approval,
+    approval: fourEyes ? { ...spec.approval, fourEyes } : spec.approval,
     rollback: {
       alertPolicies: spec.rollback.alertPolicies,
       guardWindowMs: spec.rollback.guardWindow,

@@ -19,6 +19,7 @@ import {
   rollbackSchema,
   smokeSchema,
 } from './sections.js';
+import { accessSchema, emailSettingsSchema, slackSettingsSchema } from './people.js';
 
 export { durationSchema, ROLES, roleSchema } from './sections.js';
 export type { Role } from './sections.js';
@@ -160,7 +161,7 @@ export const targetSchema = z.strictObject({
 
 const KEY = /^[a-z][a-z0-9-]{0,39}$/;
 const keyError = { error: 'must be lower-case letters, digits and dashes, starting with a letter' };
-const TOP_LEVEL_KEYS = ['version', 'targets'];
+const TOP_LEVEL_KEYS = ['version', 'targets', 'access', 'slack', 'email', 'dashboardUrl'];
 
 /** The whole file. */
 export const runwayConfigSchema = z
@@ -176,6 +177,13 @@ export const runwayConfigSchema = z
           .describe('The environments of this service, e.g. staging and production.'),
       )
       .describe('targets.<service>.<environment>, e.g. targets.checkout.production.'),
+    access: accessSchema.optional(),
+    slack: slackSettingsSchema.optional().describe("The Slack app's settings: the slash command, people's emails."),
+    email: emailSettingsSchema.optional().describe("Email's settings (the SMTP connection comes from Secret Manager)."),
+    dashboardUrl: z
+      .url({ error: 'must be a URL such as https://runway-acme.web.app' })
+      .optional()
+      .describe("The dashboard's address, linked from Slack messages and emails."),
   })
   .catchall(z.unknown())
   .superRefine((config, ctx) => {
@@ -186,7 +194,7 @@ export const runwayConfigSchema = z
           path: [key],
           message: suggestKey(key, TOP_LEVEL_KEYS)
             ? unknownFieldMessage(key, TOP_LEVEL_KEYS)
-            : 'unknown field (only version, targets and x-… keys are allowed at the top level)',
+            : `unknown field (only ${TOP_LEVEL_KEYS.join(', ')} and x-… keys are allowed at the top level)`,
         });
       }
     }

@@ -279,13 +279,30 @@ export const rollbackSchema = z.strictObject({
     .describe('With rollbackOnAlert: always, an alert reverts only a release younger than this. Default 24h.'),
 });
 
+const SEVERITIES = ['info', 'warning', 'urgent'] as const;
+const channelSchema = z.string().regex(/^(#[a-z0-9._-]+|[CGD][A-Z0-9]+)$/, { error: 'must be #name or a channel id' });
+
 export const notificationsSchema = z.strictObject({
   slack: z
     .strictObject({
-      channel: z
+      channel: channelSchema.describe(
+        "#channel-name or a channel id such as C0123456789: each rollout's message, its thread and approval requests.",
+      ),
+      bySeverity: z
+        .strictObject({
+          info: channelSchema.optional().describe('Channel that also gets every info event.'),
+          warning: channelSchema.optional().describe('Channel that also gets every warning event.'),
+          urgent: channelSchema.optional().describe('Channel that also gets every urgent event.'),
+        })
+        .optional()
+        .describe(
+          'Events of a severity also posted, as a message of their own, to this channel, e.g. { urgent: "#incidents" }.',
+        ),
+      onCall: z
         .string()
-        .regex(/^(#[a-z0-9._-]+|[CGD][A-Z0-9]+)$/, { error: 'must be #name or a channel id' })
-        .describe('#channel-name or a channel id such as C0123456789.'),
+        .regex(/^[SU][A-Z0-9]{2,}$/, { error: 'must be a Slack user group id (S…) or user id (U…)' })
+        .optional()
+        .describe('Slack user group (S…) or user (U…) mentioned in urgent messages, e.g. when a rollback failed.'),
     })
     .optional()
     .describe('Slack channel for announcements and approval requests.'),
@@ -295,9 +312,20 @@ export const notificationsSchema = z.strictObject({
         .array(z.email({ error: 'must be an email address' }))
         .min(1)
         .describe('Recipients.'),
+      minSeverity: z
+        .enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` })
+        .optional()
+        .describe(
+          'Only emails of at least this severity: info (approvals needed), warning (rollbacks, failed deploys and ' +
+            'checks), urgent (a rollback that failed). Default info.',
+        ),
+      onSuccess: z
+        .boolean()
+        .optional()
+        .describe('Also email when a release succeeds (for production releases, say). Default false.'),
     })
     .optional()
-    .describe('Email recipients.'),
+    .describe('Email recipients: approvals needed, rollbacks, failures, and successes if asked for.'),
 });
 
 /**
