@@ -17,7 +17,7 @@ import type { AnalysisMetrics, RevisionMetrics } from '../../domain/judge.js';
 import type { MetricsPort } from '../../engine/ports.js';
 import { createMetricClient, parseEndpoint } from './client.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './errors.js';
-import { countRequest, latencyRequest, type ListRequest } from './query.js';
+import { countRequest, latencyRequest, latencyStartOf, type ListRequest } from './query.js';
 import { countsByRevision, latenciesByRevision, revisionMetrics } from './read.js';
 
 export interface MonitoringAdapterOptions {
@@ -67,18 +67,24 @@ export function createMonitoringAdapter(
         return { windowStart, windowEnd, candidate: NOTHING, stable: stableRevision === null ? null : NOTHING };
       }
       const where = `for service ${effect.service.service} in ${effect.service.project}/${effect.service.region}`;
+      // The latency window starts after the step's warm-up; while that lasts there are no latencies to read.
+      const latencyStart = latencyStartOf(effect);
       const [countSeries, latencySeries] = await Promise.all([
         list(countRequest(effect), `the request_count query ${where}`),
-        list(latencyRequest(effect), `the request_latencies query ${where}`),
+        windowEnd > latencyStart ? list(latencyRequest(effect), `the request_latencies query ${where}`) : [],
       ]);
       const counts = countsByRevision(countSeries);
       const latencies = latenciesByRevision(latencySeries);
-      const of = (revision: string): RevisionMetrics => revisionMetrics(counts.get(revision), latencies.get(revision));
+      const thresholds = effect.latencyThresholdsMs;
+      const of = (revision: string): RevisionMetrics =>
+        revisionMetrics(counts.get(revision), latencies.get(revision), thresholds);
       return {
         windowStart,
         windowEnd,
         candidate: of(effect.candidateRevision),
         stable: stableRevision === null ? null : of(stableRevision),
+        ...(effect.latencyWindowStart === undefined ? {} : { latencyWindowStart: latencyStart }),
+        ...(thresholds === undefined ? {} : { latencyThresholdsMs: thresholds }),
       };
     },
     async close() {

@@ -67,14 +67,22 @@ export function timestampOf(ms: number): { seconds: number; nanos: number } {
   return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
-/** The list request for `metricType` over the effect's window, grouped by revision and the extra `groupBy` labels. */
-export function listRequestFor(metricType: string, effect: RunAnalysis, groupBy: readonly string[]): ListRequest {
+/**
+ * The list request for `metricType` over the effect's window (from `start`, by default the window's start), grouped by
+ * revision and the extra `groupBy` labels.
+ */
+export function listRequestFor(
+  metricType: string,
+  effect: RunAnalysis,
+  groupBy: readonly string[],
+  start: number = effect.windowStart,
+): ListRequest {
   return {
     name: `projects/${effect.service.project}`,
     filter: filterFor(metricType, effect),
-    interval: { startTime: timestampOf(effect.windowStart), endTime: timestampOf(effect.windowEnd) },
+    interval: { startTime: timestampOf(start), endTime: timestampOf(effect.windowEnd) },
     aggregation: {
-      alignmentPeriod: { seconds: alignmentPeriodSeconds(effect.windowEnd - effect.windowStart) },
+      alignmentPeriod: { seconds: alignmentPeriodSeconds(effect.windowEnd - start) },
       perSeriesAligner: 'ALIGN_DELTA',
       crossSeriesReducer: 'REDUCE_SUM',
       groupByFields: [`resource.labels.${REVISION_LABEL}`, ...groupBy],
@@ -88,7 +96,13 @@ export function countRequest(effect: RunAnalysis): ListRequest {
   return listRequestFor(REQUEST_COUNT, effect, [`metric.labels.${CLASS_LABEL}`]);
 }
 
-/** Latency distributions: `request_latencies` by revision, every response class together. */
+/** The start of the latency window: after the step's warm-up (`latencyWindowStart`), within the window. */
+export function latencyStartOf(effect: RunAnalysis): number {
+  const start = effect.latencyWindowStart ?? effect.windowStart;
+  return Math.min(Math.max(start, effect.windowStart), effect.windowEnd);
+}
+
+/** Latency distributions over the latency window: `request_latencies` by revision, every response class together. */
 export function latencyRequest(effect: RunAnalysis): ListRequest {
-  return listRequestFor(REQUEST_LATENCIES, effect, []);
+  return listRequestFor(REQUEST_LATENCIES, effect, [], latencyStartOf(effect));
 }

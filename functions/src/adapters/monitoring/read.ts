@@ -8,7 +8,14 @@
  */
 import type { protos } from '@google-cloud/monitoring';
 import type { RevisionMetrics } from '../../domain/judge.js';
-import { addHistograms, optionsKey, percentileFromHistogram, type BucketOptions, type Histogram } from './buckets.js';
+import {
+  addHistograms,
+  boundsOf,
+  optionsKey,
+  percentileFromHistogram,
+  type BucketOptions,
+  type Histogram,
+} from './buckets.js';
 import { CLASS_LABEL, REVISION_LABEL } from './query.js';
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
@@ -127,8 +134,41 @@ export function p99Of(summary: LatencySummary | undefined): number | null {
   return summary.unbucketed.count > 0 ? summary.unbucketed.sum / summary.unbucketed.count : null;
 }
 
-/** The numbers of one revision; no requests means no latency (p99 null). */
-export function revisionMetrics(counts: Counts | undefined, latency: LatencySummary | undefined): RevisionMetrics {
+/**
+ * How many of a revision's latencies the summary holds, and how many were slower than each threshold. A request counts
+ * as slower than T when its bucket lies wholly at or above T, so the threshold in effect is the first bucket boundary at
+ * or above T: the same for every revision with the same bucket options. Samples without buckets are counted in
+ * `requests` but can be slower than nothing (an undercount, never an invented slow request).
+ */
+export function slowerThan(
+  summary: LatencySummary | undefined,
+  thresholdsMs: readonly number[],
+): { requests: number; slower: number[] } {
+  const slower = thresholdsMs.map(() => 0);
+  let requests = summary?.unbucketed.count ?? 0;
+  for (const histogram of summary?.histograms.values() ?? []) {
+    histogram.counts.forEach((count, i) => {
+      if (count <= 0) return;
+      requests += count;
+      const { lower } = boundsOf(histogram.options, i);
+      thresholdsMs.forEach((threshold, t) => {
+        if (lower >= threshold) slower[t] = (slower[t] ?? 0) + count;
+      });
+    });
+  }
+  return { requests, slower };
+}
+
+/**
+ * The numbers of one revision; no requests means no latency (p99 null). With `thresholdsMs`, also the latency window's
+ * request count and slow-request counts ({@link slowerThan}).
+ */
+export function revisionMetrics(
+  counts: Counts | undefined,
+  latency: LatencySummary | undefined,
+  thresholdsMs?: readonly number[],
+): RevisionMetrics {
   const requests = counts?.requests ?? 0;
-  return { requests, errors: counts?.errors ?? 0, p99LatencyMs: requests > 0 ? p99Of(latency) : null };
+  const base = { requests, errors: counts?.errors ?? 0, p99LatencyMs: requests > 0 ? p99Of(latency) : null };
+  return thresholdsMs === undefined ? base : { ...base, latency: slowerThan(latency, thresholdsMs) };
 }
