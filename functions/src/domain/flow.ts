@@ -134,14 +134,14 @@ export function bakeIsOver(r: ActiveRollout, now: number): boolean {
 }
 
 /**
- * The bake is over: measure the step's window, from the step's start to what Cloud Monitoring has surely reported
- * (now minus the reporting delay).
+ * The bake is over (or, `early`, a check found strong evidence of no harm): measure the step's window, from the step's
+ * start to what Cloud Monitoring has surely reported (now minus the reporting delay).
  */
-export function startAnalysis(t: Transition, r: ActiveRollout): void {
+export function startAnalysis(t: Transition, r: ActiveRollout, early = false): void {
   const windowStart = r.stepStartedAt ?? t.now;
   const windowEnd = Math.max(windowStart, t.now - r.policy.analysis.metricsDelay);
   const effectId = emitAnalysis(t, r, windowStart, windowEnd);
-  t.put({ ...r, waitingFor: { kind: 'analysis', effectId } });
+  t.put({ ...r, waitingFor: early ? { kind: 'analysis', effectId, early } : { kind: 'analysis', effectId } });
 }
 
 /**

@@ -37,7 +37,6 @@ import type { AnalysisSpec } from './config/schema.js';
 import type { Millis } from './rollout.js';
 import { assertNever } from './phase.js';
 import {
-  ALL_FAMILIES,
   combine,
   recordWindow,
   rollbackLevel,
@@ -49,7 +48,6 @@ import { RELATIVE_THRESHOLDS_MS } from './analysis/thresholds.js';
 import {
   harmEvidence,
   missingNoHarmEvidence,
-  P99_SHARE,
   shareOf,
   slowerThan,
   type HarmEvidence,
@@ -69,6 +67,22 @@ export interface RevisionMetrics {
   readonly latency?: { readonly requests: number; readonly slower: readonly number[] };
 }
 
+/** One revision's numbers over one minute (one Cloud Monitoring period). */
+export interface MinuteCounts {
+  readonly requests: number;
+  readonly errors: number;
+  /** As {@link RevisionMetrics.latency}; absent for minutes before the latency window. */
+  readonly latency?: { readonly requests: number; readonly slower: readonly number[] };
+}
+
+/** Both revisions' numbers over one minute of the window. */
+export interface MinuteMetrics {
+  /** When the minute ends. */
+  readonly end: Millis;
+  readonly candidate: MinuteCounts;
+  readonly stable: MinuteCounts | null;
+}
+
 export interface AnalysisMetrics {
   readonly windowStart: Millis;
   readonly windowEnd: Millis;
@@ -79,6 +93,11 @@ export interface AnalysisMetrics {
   readonly latencyWindowStart?: Millis;
   /** The thresholds `latency.slower` counts at, in order. */
   readonly latencyThresholdsMs?: readonly number[];
+  /**
+   * The window minute by minute, oldest first, when the metrics source gives it: the comparisons with stable are made
+   * minute by minute (on minutes both revisions have reported). Without it, on the totals.
+   */
+  readonly minutes?: readonly MinuteMetrics[];
 }
 
 export type VerdictResult = 'pass' | 'fail' | 'inconclusive';
@@ -164,16 +183,10 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, context: J
   const rate = errorRatePercent(candidate);
   const peer =
     metrics.stable !== null && metrics.stable.requests >= Math.max(1, limits.minRequests) ? metrics.stable : null;
-  const peerRate = peer ? errorRatePercent(peer) : null;
 
   const window = windowHarm(metrics, limits);
   const evidence = recordWindow(context.evidence, context.step, context.stepStartedAt, window);
-  const mask = {
-    ...ALL_FAMILIES,
-    errorRate: !(peerRate !== null && peerRate > limits.maxErrorRatePercent),
-    slowRate: !peerSlowerThanLimit(metrics, peer, limits),
-  };
-  const combinedRaw = combine(evidence, context.plannedSteps, mask);
+  const combinedRaw = combine(evidence, context.plannedSteps);
   const rollbackAt = rollbackLevel(limits.sequential.confidence);
   const combined: VerdictEvidence = {
     logE: combinedRaw.logE,
@@ -220,14 +233,21 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, context: J
       `${harmReason(metrics, limits, window, combinedRaw)} (strong evidence: ${strength(combined)})`,
     );
   }
-  const gate = passGate(metrics, limits, peer);
   if (context.stage === 'interim') {
     if (!context.mayConclude) return undecided('continue', 'baking');
+    // Ending the bake early is decided on the minutes Cloud Monitoring has surely reported, as the step's judgement
+    // at the end of its bake would be.
+    const complete = reportedPart(metrics, context.at - limits.metricsDelay);
+    if (complete === null) return undecided('continue', 'baking: no minute-by-minute metrics to end the bake early on');
+    const completePeer =
+      complete.stable !== null && complete.stable.requests >= Math.max(1, limits.minRequests) ? complete.stable : null;
+    const gate = passGate(complete, limits, completePeer);
     if (gate !== null) return undecided('continue', gate);
-    const missing = missingNoHarmEvidence(metrics, limits);
+    const missing = missingNoHarmEvidence(complete, limits);
     if (missing !== null) return undecided('continue', `no strong evidence of no harm yet (${missing})`);
     return undecided('conclude', 'strong evidence of no harm: judging the step now');
   }
+  const gate = passGate(metrics, limits, peer);
   if (gate !== null) return decided('inconclusive', gate);
   const p99 = candidate.p99LatencyMs;
   return decided(
@@ -236,20 +256,42 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, context: J
   );
 }
 
+/**
+ * The part of the window's minutes that ended by `until` (what Cloud Monitoring has surely reported), added up; the
+ * p99 is unknown (minutes carry slow-request counts, not histograms). Null without minutes.
+ */
+function reportedPart(metrics: AnalysisMetrics, until: Millis): AnalysisMetrics | null {
+  if (!metrics.minutes || metrics.minutes.length === 0) return null;
+  const minutes = metrics.minutes.filter((m) => m.end <= until);
+  const sum = (pick: (m: MinuteMetrics) => MinuteCounts | null): RevisionMetrics => {
+    let requests = 0;
+    let errors = 0;
+    let latencyRequests = 0;
+    const slower = (metrics.latencyThresholdsMs ?? []).map(() => 0);
+    for (const m of minutes) {
+      const c = pick(m);
+      if (!c) continue;
+      requests += c.requests;
+      errors += c.errors;
+      latencyRequests += c.latency?.requests ?? 0;
+      c.latency?.slower.forEach((n, i) => (slower[i] = (slower[i] ?? 0) + n));
+    }
+    return { requests, errors, p99LatencyMs: null, latency: { requests: latencyRequests, slower } };
+  };
+  return {
+    ...metrics,
+    windowEnd: Math.min(metrics.windowEnd, until),
+    candidate: sum((m) => m.candidate),
+    stable: metrics.stable === null ? null : sum((m) => m.stable),
+    minutes,
+  };
+}
+
 /** The window's evidence of harm; a candidate error under a 0% limit is certain. */
 function windowHarm(metrics: AnalysisMetrics, limits: AnalysisSpec): HarmEvidence {
   const window = harmEvidence(metrics, limits);
   if (limits.maxErrorRatePercent === 0 && metrics.candidate.errors > 0) return { ...window, errorRate: CERTAIN_LOG_E };
   return window;
-}
-
-/** Whether the stable revision's own p99 breaks the limit (so a slow candidate is most likely not the cause). */
-function peerSlowerThanLimit(metrics: AnalysisMetrics, peer: RevisionMetrics | null, limits: AnalysisSpec): boolean {
-  if (!peer) return false;
-  const slow = slowerThan(metrics, peer, limits.maxP99LatencyMs);
-  const requests = peer.latency?.requests ?? 0;
-  if (slow !== null && requests > 0) return slow / requests > P99_SHARE;
-  return peer.p99LatencyMs !== null && peer.p99LatencyMs > limits.maxP99LatencyMs;
 }
 
 /**

@@ -215,6 +215,7 @@ function onApprovalTimeout(t: Transition, r: ActiveRollout): Outcome {
 export function onAnalysisCompleted(t: Transition, r: ActiveRollout, e: AnalysisCompleted): Outcome {
   if (r.waitingFor?.kind !== 'analysis' || r.waitingFor.effectId !== e.effectId) return stale(r, 'analysis');
   const interim = r.waitingFor.interim === true;
+  const early = r.waitingFor.early === true;
   const judgement = judge(e.metrics, r.policy.analysis, {
     step: r.step,
     at: t.now,
@@ -224,19 +225,25 @@ export function onAnalysisCompleted(t: Transition, r: ActiveRollout, e: Analysis
     evidence: r.evidence,
     mayConclude: interim && mayEndBakeEarly(r, t.now),
   });
+  // A judgement asked for early that does not pass is no reason to extend the bake: the bake simply goes on.
+  const bakeOn = early && judgement.next === 'inconclusive';
   const { verdict } = judgement;
   const judged: ActiveRollout = {
     ...r,
     evidence: judgement.evidence,
-    verdicts: verdict ? [...r.verdicts, verdict] : r.verdicts,
+    verdicts: verdict && !bakeOn ? [...r.verdicts, verdict] : r.verdicts,
     waitingFor: null,
   };
+  if (bakeOn) {
+    scheduleBakeTimer(t, judged);
+    return applied(`${r.id}: step ${r.step + 1} not ready to end early (${judgement.reason}); baking on`);
+  }
   switch (judgement.next) {
     case 'continue':
       scheduleBakeTimer(t, judged);
       return applied(`${r.id}: step ${r.step + 1} checked: ${judgement.reason}`);
     case 'conclude':
-      startAnalysis(t, judged);
+      startAnalysis(t, judged, true);
       return applied(`${r.id}: step ${r.step + 1}: ${judgement.reason}`);
     case 'pass':
       afterStepPassed(t, judged);

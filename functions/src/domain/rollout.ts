@@ -62,7 +62,14 @@ export type Wait =
   | { readonly kind: 'deploy'; readonly effectId: string }
   | { readonly kind: 'smoke'; readonly effectId: string }
   | { readonly kind: 'traffic'; readonly effectId: string }
-  | { readonly kind: 'analysis'; readonly effectId: string; readonly interim?: boolean }
+  | {
+      readonly kind: 'analysis';
+      readonly effectId: string;
+      /** A check while the step bakes. */
+      readonly interim?: boolean;
+      /** The step's judgement, asked for before its bake ended (strong evidence of no harm). */
+      readonly early?: boolean;
+    }
   | { readonly kind: 'timer'; readonly timerId: string; readonly purpose: TimerPurpose };
 
 export type TimerPurpose = 'bake' | 'approval' | 'guard';

@@ -73,7 +73,8 @@ describe('the example runway.yaml', () => {
         confidence: 0.995,
         errorRatio: 1.5,
         latencyRatio: 1.25,
-        latencyWarmup: 60_000,
+        minuteNoise: 0.5,
+        latencyWarmup: 120_000,
         advanceEarly: true,
       },
     });

@@ -10,7 +10,9 @@ import {
   judge,
   type AnalysisMetrics,
   type JudgeContext,
+  type MinuteCounts,
   type Next,
+  type RevisionMetrics,
 } from '../../../functions/src/domain/judge.js';
 import { metricsOf, policyOf, revisionMetrics, withSlowRequests } from '../../support/domain-fixtures.js';
 
@@ -54,9 +56,38 @@ const HEALTHY_PEER: Numbers = [1000, 1, 90];
 
 const numbers = ([requests, errors, p99]: Numbers) => revisionMetrics(requests, errors, p99);
 
+/** The rows' windows: 10 minutes. */
+const WINDOW_MINUTES = 10;
+
 function metricsOfRow(row: Pick<Row, 'candidate' | 'stable' | 'slow'>): AnalysisMetrics {
-  const metrics = metricsOf(numbers(row.candidate), row.stable === null ? null : numbers(row.stable));
+  const metrics = {
+    ...metricsOf(numbers(row.candidate), row.stable === null ? null : numbers(row.stable)),
+    windowEnd: WINDOW_MINUTES * 60_000,
+  };
   return row.slow ? withSlowRequests(metrics, row.slow) : metrics;
+}
+
+/** `metrics` with its totals spread evenly over the window's minutes, as the monitoring adapter reports them. */
+function minuteByMinute(metrics: AnalysisMetrics, minutes = WINDOW_MINUTES): AnalysisMetrics {
+  const part = (total: number, i: number): number =>
+    Math.floor((total * (i + 1)) / minutes) - Math.floor((total * i) / minutes);
+  const counts = (m: RevisionMetrics, i: number): MinuteCounts => ({
+    requests: part(m.requests, i),
+    errors: part(m.errors, i),
+    ...(m.latency
+      ? { latency: { requests: part(m.latency.requests, i), slower: m.latency.slower.map((n) => part(n, i)) } }
+      : {}),
+  });
+  return {
+    ...metrics,
+    windowStart: 0,
+    windowEnd: minutes * 60_000,
+    minutes: Array.from({ length: minutes }, (_, i) => ({
+      end: (i + 1) * 60_000,
+      candidate: counts(metrics.candidate, i),
+      stable: metrics.stable && counts(metrics.stable, i),
+    })),
+  };
 }
 
 const ABSOLUTE: Row[] = [
@@ -344,13 +375,15 @@ describe('judge(): at the end of a bake', () => {
 });
 
 describe('judge(): while the step bakes', () => {
-  const clean = metricsOfRow({
-    candidate: [20_000, 20, 120],
-    stable: [180_000, 180, 110],
-    slow: { candidate: { 64: 10_000, 128: 2_000, 256: 100 }, stable: { 64: 90_000, 128: 18_000, 256: 900 } },
-  });
+  const clean = minuteByMinute(
+    metricsOfRow({
+      candidate: [20_000, 20, 120],
+      stable: [180_000, 180, 110],
+      slow: { candidate: { 64: 10_000, 128: 2_000, 256: 100 }, stable: { 64: 90_000, 128: 18_000, 256: 900 } },
+    }),
+  );
 
-  it.each<[string, AnalysisMetrics, boolean, Next, RegExp]>([
+  it.each<[string, AnalysisMetrics, boolean, Next, RegExp, Partial<JudgeContext>?]>([
     [
       'strong evidence of harm → fail',
       metricsOfRow({ candidate: [500, 60, 100], stable: HEALTHY_PEER }),
@@ -368,27 +401,49 @@ describe('judge(): while the step bakes', () => {
     ],
     [
       'numbers that would not pass → continue, with the reason',
-      metricsOfRow({ candidate: [1000, 15, 100], stable: [9000, 100, 90] }),
+      minuteByMinute(metricsOfRow({ candidate: [1000, 15, 100], stable: [9000, 100, 90] })),
       true,
       'continue',
       /^error rate 1.5% is over the limit/,
     ],
     [
       'clean but thin: too few errors to compare, too few requests for the rate → continue',
-      metricsOfRow({ candidate: [300, 0, 100], stable: [2700, 2, 90], slow: { candidate: {}, stable: {} } }),
+      minuteByMinute(
+        metricsOfRow({ candidate: [300, 0, 100], stable: [2700, 2, 90], slow: { candidate: {}, stable: {} } }),
+      ),
       true,
       'continue',
       /^no strong evidence of no harm yet \(errors\)$/,
     ],
     [
       'no histograms: no evidence about latency → continue',
-      metricsOfRow({ candidate: [20_000, 20, 120], stable: [180_000, 180, 110] }),
+      minuteByMinute(metricsOfRow({ candidate: [20_000, 20, 120], stable: [180_000, 180, 110] })),
       true,
       'continue',
       /^no strong evidence of no harm yet \(requests slower than 500 ms\)$/,
     ],
-  ])('%s', (_name, metrics, mayConclude, next, reason) => {
-    const judgement = judge(metrics, limits(), context({ stage: 'interim', mayConclude }));
+    [
+      'clean, but no minutes to judge the reported part on → continue',
+      metricsOfRow({
+        candidate: [20_000, 20, 120],
+        stable: [180_000, 180, 110],
+        slow: { candidate: { 64: 10_000, 128: 2_000, 256: 100 }, stable: { 64: 90_000, 128: 18_000, 256: 900 } },
+      }),
+      true,
+      'continue',
+      /no minute-by-minute metrics/,
+    ],
+    [
+      'clean, but the minutes not reported surely yet (within the metrics delay) are left out: too few → continue',
+      clean,
+      true,
+      'continue',
+      /too few requests/,
+      { at: 3 * 60_000 },
+    ],
+  ])('%s', (_name, metrics, mayConclude, next, reason, patch = {}) => {
+    const at = WINDOW_MINUTES * 60_000 + 180_000; // every minute reported
+    const judgement = judge(metrics, limits(), context({ stage: 'interim', mayConclude, at, ...patch }));
     expect(judgement.next).toBe(next);
     expect(judgement.reason).toMatch(reason);
     expect(judgement.verdict === null).toBe(next !== 'fail');
@@ -424,11 +479,11 @@ describe('judge(): evidence across analyses and steps', () => {
 
   it('earlier healthy steps do not hide a fault that shows at a later one', () => {
     const healthy = metricsOfRow({ candidate: [50_000, 10, 100], stable: [450_000, 450, 90] });
-    const faulty = metricsOfRow({ candidate: [20_000, 60, 100], stable: [20_000, 10, 90] });
+    const faulty = metricsOfRow({ candidate: [20_000, 100, 100], stable: [20_000, 10, 90] });
     const first = judge(healthy, limits(), context({ step: 0, stepStartedAt: 0 }));
     const second = judge(healthy, limits(), context({ step: 1, stepStartedAt: 100, evidence: first.evidence }));
     // Much evidence that the candidate's errors are fine, so far.
-    expect(second.evidence.segments.reduce((sum, s) => sum + s.errors, 0)).toBeLessThan(-20);
+    expect(second.evidence.segments.reduce((sum, s) => sum + s.errors, 0)).toBeLessThan(-10);
     const alone = judge(faulty, limits(), context({ step: 2, stepStartedAt: 200 }));
     const after = judge(faulty, limits(), context({ step: 2, stepStartedAt: 200, evidence: second.evidence }));
     expect(alone.next).toBe('fail');

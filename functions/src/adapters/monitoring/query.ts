@@ -3,11 +3,10 @@
  * candidate and the stable revision over the window, both revisions in one request per metric (`one_of`).
  *
  * Aggregation: `ALIGN_DELTA` per series, `REDUCE_SUM` across series grouped by revision (and, for counts, by
- * `response_code_class`), with one alignment period covering the whole window: the window in whole seconds, rounded up,
- * and at least 60 s, the documented minimum of `Aggregation.alignment_period` ("The value must be at least 60 seconds").
- * Aligned periods end at the interval's end, so a period at least as long as the window gives one point per series; if
- * Cloud Monitoring returns more (a window longer than the documented maximum period of 104 weeks), every point is added
- * anyway, so the sums never depend on how the window was cut.
+ * `response_code_class`), with 60 s alignment periods, the documented minimum of `Aggregation.alignment_period` ("The
+ * value must be at least 60 seconds") and Cloud Run's sampling period: one point per minute, periods ending at the
+ * interval's end, so that the judge can compare the revisions minute by minute. The window's totals add every point,
+ * so they never depend on how the window was cut. A window shorter than a minute is one point.
  *
  * Cloud Run samples these metrics every 60 s: in production a window shorter than a minute cannot be measured exactly,
  * whatever the query; bake times should be a minute or more. The sandbox's stand-in counts requests by their exact time.
@@ -28,7 +27,7 @@ export const CLASS_LABEL = 'response_code_class';
 
 export type ListRequest = protos.google.monitoring.v3.IListTimeSeriesRequest;
 
-/** The alignment period, in seconds, for a window of `windowMs`. */
+/** An alignment period, in seconds, that covers a window of `windowMs` in one period (within the documented limits). */
 export function alignmentPeriodSeconds(windowMs: number): number {
   return Math.min(MAX_ALIGNMENT_PERIOD_S, Math.max(MIN_ALIGNMENT_PERIOD_S, Math.ceil(windowMs / 1000)));
 }
@@ -82,7 +81,7 @@ export function listRequestFor(
     filter: filterFor(metricType, effect),
     interval: { startTime: timestampOf(start), endTime: timestampOf(effect.windowEnd) },
     aggregation: {
-      alignmentPeriod: { seconds: alignmentPeriodSeconds(effect.windowEnd - start) },
+      alignmentPeriod: { seconds: MIN_ALIGNMENT_PERIOD_S },
       perSeriesAligner: 'ALIGN_DELTA',
       crossSeriesReducer: 'REDUCE_SUM',
       groupByFields: [`resource.labels.${REVISION_LABEL}`, ...groupBy],

@@ -60,6 +60,49 @@ export function logEvidenceBelow(k: number, n: number, theta0: number): number {
   return logMeanExp(ODDS_GRID.map((m) => logLikelihoodRatio(k, n, fromOdds(odds0 / m), theta0)));
 }
 
+/** One group of trials (say, one minute): `k` events of `n`, null probability `theta0`, evidence weighted by `weight`. */
+export interface Cell {
+  readonly k: number;
+  readonly n: number;
+  readonly theta0: number;
+  /** 1 counts the trials as independent; less discounts them (overdispersion, see {@link designWeight}). */
+  readonly weight: number;
+}
+
+/**
+ * log e-value over several cells, each with its own null (e.g. minutes with different shares of traffic): the mixture
+ * over the grid of alternatives of the product of the cells' weighted likelihood ratios. `above`: evidence that the
+ * probabilities exceed their nulls; `below`: that they fall short of them.
+ */
+export function logEvidenceOverCells(cells: readonly Cell[], direction: 'above' | 'below'): number {
+  const usable = cells.filter((c) => testable(c.k, c.n, c.theta0) && c.weight > 0);
+  if (usable.length === 0) return 0;
+  return logMeanExp(
+    ODDS_GRID.map((m) => {
+      let total = 0;
+      for (const c of usable) {
+        const odds0 = c.theta0 / (1 - c.theta0);
+        const theta1 = fromOdds(direction === 'above' ? odds0 * m : odds0 / m);
+        total += c.weight * logLikelihoodRatio(c.k, c.n, theta1, c.theta0);
+      }
+      return total;
+    }),
+  );
+}
+
+/**
+ * The weight that turns `n` events of one group into as many independent ones as they are worth when the group's
+ * probability itself wanders around θ0: by a factor e^±`noise` in odds from group to group (a beta-binomial with
+ * concentration κ, κ + 1 = 1 / (θ0 (1 − θ0) noise²)). The design effect is D = 1 + (n − 1)/(κ + 1); the weight 1/D.
+ * A group is then worth at most about κ + 1 events, however large: a minute of heavy traffic cannot outweigh the
+ * minute-to-minute wander of the comparison itself.
+ */
+export function designWeight(n: number, theta0: number, noise: number): number {
+  if (noise <= 0 || n <= 1 || !(theta0 > 0 && theta0 < 1)) return 1;
+  const kappaPlusOne = 1 / (theta0 * (1 - theta0) * noise * noise);
+  return 1 / (1 + (n - 1) / kappaPlusOne);
+}
+
 /**
  * The share of events a revision serving `share` of the requests would have if its per-request event probability were
  * `ratio` times the other revision's: ratio·share / (ratio·share + 1 − share).

@@ -15,8 +15,7 @@
  *
  * with the family weights ω of {@link FAMILY_WEIGHTS}. A mixture of e-processes with fixed weights is an e-process, so
  * P(E ever reaches 1/α) ≤ α for a candidate that is no worse than the nulls allow: that is the sequential tests' false
- * rollback rate, `1 − analysis.sequential.confidence`. Setting a family's term to 0 (an absolute limit the stable
- * revision breaks as well: the fault is elsewhere) only lowers E.
+ * rollback rate, `1 − analysis.sequential.confidence`.
  */
 import type { Millis } from '../rollout.js';
 import { logMeanExp } from './evalues.js';
@@ -71,11 +70,6 @@ export function startWeight(j: number, plannedSteps: number): number {
   return j < s ? 1 / (s + 1) : (1 / (s + 1)) * 2 ** -(j - s + 1);
 }
 
-/** Which families count (a family whose limit the stable revision breaks too is left out). */
-export type FamilyMask = Readonly<Record<Family, boolean>>;
-
-export const ALL_FAMILIES: FamilyMask = { errors: true, latency: true, errorRate: true, slowRate: true };
-
 /** The combined evidence of harm, and the family that contributes most to it. */
 export interface CombinedEvidence {
   /** log E (see the module comment). */
@@ -102,12 +96,8 @@ function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
 
-/** The combined evidence (module comment) over the segments, with the families of `mask`. */
-export function combine(
-  evidence: AnalysisEvidence,
-  plannedSteps: number,
-  mask: FamilyMask = ALL_FAMILIES,
-): CombinedEvidence {
+/** The combined evidence (module comment) over the segments. */
+export function combine(evidence: AnalysisEvidence, plannedSteps: number): CombinedEvidence {
   const terms: number[] = [];
   let strongest: Family = 'errors';
   let strongestLogE = 0;
@@ -115,7 +105,6 @@ export function combine(
   evidence.segments.forEach((_, j) => {
     const w = Math.log(startWeight(j, plannedSteps));
     for (const family of FAMILIES) {
-      if (!mask[family]) continue;
       const logE = familyLogE(evidence.segments, j, family);
       const term = w + Math.log(FAMILY_WEIGHTS[family]) + logE;
       terms.push(term);

@@ -14,8 +14,15 @@
  * effect late, or a minute Cloud Monitoring has not reported yet, shifts both together.
  */
 import type { AnalysisSpec } from '../config/schema.js';
-import type { AnalysisMetrics, RevisionMetrics } from '../judge.js';
-import { logEvidenceAbove, logEvidenceBelow, shareAtRatio } from './evalues.js';
+import type { AnalysisMetrics, MinuteCounts, RevisionMetrics } from '../judge.js';
+import {
+  designWeight,
+  logEvidenceAbove,
+  logEvidenceBelow,
+  logEvidenceOverCells,
+  shareAtRatio,
+  type Cell,
+} from './evalues.js';
 import { RELATIVE_THRESHOLDS_MS } from './thresholds.js';
 
 /** The share of requests above which p99 is over a threshold. */
@@ -54,28 +61,110 @@ export function slowerThan(metrics: AnalysisMetrics, m: RevisionMetrics, thresho
   return count === undefined ? null : count;
 }
 
-/** log e-value that the candidate's share of some events is more than `ratio` allows, given both revisions' counts. */
-function relativeHarm(candidateEvents: number, stableEvents: number, share: number | null, ratio: number): number {
-  if (share === null) return 0;
-  return logEvidenceAbove(candidateEvents, candidateEvents + stableEvents, shareAtRatio(share, ratio));
+/** One revision's counts over one group of requests (a minute, or the whole window). */
+type Counts = Pick<MinuteCounts, 'requests' | 'errors' | 'latency'>;
+
+/**
+ * The groups the comparisons with stable are made over: each minute that both revisions reported (a minute only one of
+ * them has reported yet would compare a revision with nothing), or, for metrics without minutes, the whole window as
+ * that many minutes' worth.
+ */
+function groupsOf(metrics: AnalysisMetrics): { pairs: { candidate: Counts; stable: Counts }[]; minutesEach: number } {
+  if (metrics.minutes && metrics.minutes.length > 0) {
+    const pairs = metrics.minutes.flatMap((m) =>
+      m.stable && m.candidate.requests > 0 && m.stable.requests > 0
+        ? [{ candidate: m.candidate, stable: m.stable }]
+        : [],
+    );
+    return { pairs, minutesEach: 1 };
+  }
+  if (!metrics.stable) return { pairs: [], minutesEach: 1 };
+  const minutes = Math.max(1, Math.round((metrics.windowEnd - metrics.windowStart) / 60_000));
+  return { pairs: [{ candidate: metrics.candidate, stable: metrics.stable }], minutesEach: minutes };
+}
+
+/** How one comparison counts its events and requests in a group. */
+interface Comparison {
+  /** The events (5xx, or requests slower than a threshold) of a revision in a group, or null if not counted. */
+  readonly events: (c: Counts) => number | null;
+  /** The requests the events are out of. */
+  readonly requests: (c: Counts) => number | null;
+}
+
+const ERRORS: Comparison = { events: (c) => c.errors, requests: (c) => c.requests };
+
+function slowAt(index: number): Comparison {
+  return {
+    events: (c) => c.latency?.slower[index] ?? null,
+    requests: (c) => c.latency?.requests ?? null,
+  };
+}
+
+/**
+ * log e-value that the candidate's share of a comparison's events is beyond (`above`) or short of (`below`) what
+ * `ratio` times the stable revision's rate would give, group by group, with the groups' evidence discounted for the
+ * minute-to-minute wander `noise` allows (evalues.ts, designWeight).
+ */
+function compare(
+  metrics: AnalysisMetrics,
+  comparison: Comparison,
+  ratio: number,
+  noise: number,
+  direction: 'above' | 'below',
+): number {
+  const { pairs, minutesEach } = groupsOf(metrics);
+  const cells: Cell[] = [];
+  for (const { candidate, stable } of pairs) {
+    const k = comparison.events(candidate);
+    const s = comparison.events(stable);
+    const share = shareOf(comparison.requests(candidate) ?? 0, comparison.requests(stable) ?? 0);
+    if (k === null || s === null || share === null) continue;
+    const theta0 = shareAtRatio(share, ratio);
+    const n = k + s;
+    cells.push({ k, n, theta0, weight: designWeight(n / minutesEach, theta0, noise) });
+  }
+  return logEvidenceOverCells(cells, direction);
+}
+
+/**
+ * log e-value that the candidate's share of a comparison's events among its own requests is above `limit` (an absolute
+ * limit). A fault the stable revision shows as much is not the candidate's: minute by minute, a minute in which the
+ * stable revision broke the limit too does not count, nor one it has not reported yet; without minutes, the whole
+ * window does not count when the stable revision broke the limit over it.
+ */
+function overLimit(metrics: AnalysisMetrics, comparison: Comparison, limit: number): number {
+  const { candidate, stable } = metrics;
+  const breaks = (c: Counts): boolean => {
+    const events = comparison.events(c);
+    const requests = comparison.requests(c) ?? 0;
+    return events !== null && requests > 0 && events / requests > limit;
+  };
+  if (stable && metrics.minutes && metrics.minutes.length > 0) {
+    const cells: Cell[] = [];
+    for (const m of metrics.minutes) {
+      if (!m.stable || m.stable.requests <= 0 || breaks(m.stable)) continue;
+      const k = comparison.events(m.candidate);
+      const n = comparison.requests(m.candidate) ?? 0;
+      if (k !== null && n > 0) cells.push({ k, n, theta0: limit, weight: 1 });
+    }
+    return logEvidenceOverCells(cells, 'above');
+  }
+  if (stable && stable.requests > 0 && breaks(stable)) return 0;
+  const k = comparison.events(candidate);
+  return k === null ? 0 : logEvidenceAbove(k, comparison.requests(candidate) ?? 0, limit);
 }
 
 /** The evidence of harm in one window. */
 export function harmEvidence(metrics: AnalysisMetrics, limits: AnalysisSpec): HarmEvidence {
-  const { candidate, stable } = metrics;
-  const { errorRatio, latencyRatio } = limits.sequential;
-  const requestShare = stable ? shareOf(candidate.requests, stable.requests) : null;
-  const latencyShare = stable ? shareOf(candidate.latency?.requests ?? 0, stable.latency?.requests ?? 0) : null;
-  const errors = stable ? relativeHarm(candidate.errors, stable.errors, requestShare, errorRatio) : 0;
-  const errorRate = logEvidenceAbove(candidate.errors, candidate.requests, limits.maxErrorRatePercent / 100);
-  const slowAtLimit = slowerThan(metrics, candidate, limits.maxP99LatencyMs);
-  const slowRate =
-    slowAtLimit === null ? 0 : logEvidenceAbove(slowAtLimit, candidate.latency?.requests ?? 0, P99_SHARE);
+  const { errorRatio, latencyRatio, minuteNoise } = limits.sequential;
+  const errors = compare(metrics, ERRORS, errorRatio, minuteNoise, 'above');
+  const errorRate = overLimit(metrics, ERRORS, limits.maxErrorRatePercent / 100);
+  const thresholds = metrics.latencyThresholdsMs ?? [];
+  const limitIndex = thresholds.indexOf(limits.maxP99LatencyMs);
+  const slowRate = limitIndex < 0 ? 0 : overLimit(metrics, slowAt(limitIndex), P99_SHARE);
   const latency = RELATIVE_THRESHOLDS_MS.map((threshold) => {
-    if (!stable) return 0;
-    const c = slowerThan(metrics, candidate, threshold);
-    const s = slowerThan(metrics, stable, threshold);
-    return c === null || s === null ? 0 : relativeHarm(c, s, latencyShare, latencyRatio);
+    const index = thresholds.indexOf(threshold);
+    return index < 0 ? 0 : compare(metrics, slowAt(index), latencyRatio, minuteNoise, 'above');
   });
   return { errors, errorRate, slowRate, latency };
 }
@@ -92,14 +181,10 @@ const INFORMATIVE_SLOW_SHARE = { min: 0.05, max: 0.95 } as const;
 /** Why the window does not show strong evidence of no harm, or null when it does. */
 export function missingNoHarmEvidence(metrics: AnalysisMetrics, limits: AnalysisSpec): string | null {
   const { candidate, stable } = metrics;
-  const { errorRatio, latencyRatio } = limits.sequential;
+  const { errorRatio, latencyRatio, minuteNoise } = limits.sequential;
   // Errors: the candidate's share is clearly below what twice the tolerated ratio would give, or its rate is clearly
   // below a fifth of the limit (for services with too few errors to compare).
-  const requestShare = stable ? shareOf(candidate.requests, stable.requests) : null;
-  const relativeErrors =
-    stable && requestShare !== null
-      ? logEvidenceBelow(candidate.errors, candidate.errors + stable.errors, shareAtRatio(requestShare, 2 * errorRatio))
-      : 0;
+  const relativeErrors = stable ? compare(metrics, ERRORS, 2 * errorRatio, minuteNoise, 'below') : 0;
   const absoluteErrors = logEvidenceBelow(candidate.errors, candidate.requests, limits.maxErrorRatePercent / 500);
   if (relativeErrors < NO_HARM_LOG_E && absoluteErrors < NO_HARM_LOG_E) return 'errors';
   // Latency: clearly fewer than 1% of requests slower than the limit, and at every informative threshold a share of
@@ -110,16 +195,15 @@ export function missingNoHarmEvidence(metrics: AnalysisMetrics, limits: Analysis
     return `requests slower than ${limits.maxP99LatencyMs} ms`;
   }
   if (!stable) return null;
-  const latencyShare = shareOf(latencyRequests, stable.latency?.requests ?? 0);
-  if (latencyShare === null) return 'latency';
+  const stableRequests = stable.latency?.requests ?? 0;
+  if (shareOf(latencyRequests, stableRequests) === null) return 'latency';
+  const thresholds = metrics.latencyThresholdsMs ?? [];
   for (const threshold of RELATIVE_THRESHOLDS_MS) {
-    const c = slowerThan(metrics, candidate, threshold);
     const s = slowerThan(metrics, stable, threshold);
-    const stableRequests = stable.latency?.requests ?? 0;
-    if (c === null || s === null || stableRequests <= 0) continue;
+    if (s === null) continue;
     const stableShare = s / stableRequests;
     if (stableShare < INFORMATIVE_SLOW_SHARE.min || stableShare > INFORMATIVE_SLOW_SHARE.max) continue;
-    const noHarm = logEvidenceBelow(c, c + s, shareAtRatio(latencyShare, 2 * latencyRatio));
+    const noHarm = compare(metrics, slowAt(thresholds.indexOf(threshold)), 2 * latencyRatio, minuteNoise, 'below');
     if (noHarm < NO_HARM_LOG_E) return `requests slower than ${threshold} ms`;
   }
   return null;

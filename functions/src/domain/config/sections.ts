@@ -240,12 +240,24 @@ export const analysisSchema = z.strictObject({
           "How many times the stable revision's share of requests slower than a threshold the candidate may have " +
             'before the comparison counts it as harm. Default 1.25.',
         ),
-      /** Latencies of the first part of each step are not judged: new instances start cold. Default 1m. */
+      /** How much the comparison may wander from minute to minute without counting as evidence. Default 0.5. */
+      minuteNoise: z
+        .number()
+        .min(0, { error: 'must be between 0 and 3' })
+        .max(3, { error: 'must be between 0 and 3' })
+        .default(0.5)
+        .describe(
+          "How far (a factor of e^±minuteNoise) the candidate's rate relative to the stable revision's may wander from " +
+            'minute to minute without that counting as evidence: a heavy minute counts for as much as the wander ' +
+            'allows, not for all its requests. Default 0.5.',
+        ),
+      /** Latencies of the first part of each step are not judged: new instances start cold. Default 2m. */
       latencyWarmup: durationSchema
-        .prefault('1m')
+        .prefault('2m')
         .describe(
           "Latencies of the first part of each step are not judged (at most half the step's bake): the candidate's " +
-            'new instances start cold after each traffic change. Errors are judged from the start. Default 1m.',
+            'new instances start cold after each traffic change, and Cloud Run reports latencies in 60 s samples. ' +
+            'Errors are judged from the start. Default 2m.',
         ),
       /** End a bake early when the evidence of no harm is strong. Default true. */
       advanceEarly: z
