@@ -9,6 +9,7 @@ import type { Transition } from './transition.js';
 import type { TargetPolicy } from './config/policy.js';
 import { finishAndStartNext } from './stopping.js';
 import { latencyThresholdsOf } from './analysis/thresholds.js';
+import { SYSTEM } from './actor.js';
 
 /** The Cloud Run service of a rollout's target. */
 export function serviceOf(policy: TargetPolicy): ServiceRef {
@@ -119,13 +120,24 @@ export function startBake(t: Transition, r: ActiveRollout): void {
   scheduleBakeTimer(t, { ...r, stepStartedAt: r.stepStartedAt ?? t.now, bakeEndsAt });
 }
 
-/** The next bake timer: the next check while the bake lasts, else the bake's end. */
+/** The next bake timer: the next check while the bake lasts, else the bake's end; for a held rollout, the next check. */
 export function scheduleBakeTimer(t: Transition, r: ActiveRollout): void {
   const bakeEndsAt = r.bakeEndsAt ?? t.now;
   const every = r.policy.analysis.sequential.checkEvery;
-  const dueAt = every > 0 && t.now + every < bakeEndsAt ? t.now + every : bakeEndsAt;
+  const dueAt =
+    r.phase === 'paused' ? t.now + every : every > 0 && t.now + every < bakeEndsAt ? t.now + every : bakeEndsAt;
   const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'bake', dueAt });
   t.put({ ...r, waitingFor: { kind: 'timer', timerId, purpose: 'bake' } });
+}
+
+/**
+ * Holds a rollout whose analysis stayed inconclusive for a person. The step's traffic stays, and so do the checks
+ * (with `sequential.checkEvery`): strong evidence of harm still rolls it back while it waits; nothing else moves it.
+ */
+export function holdForEvidence(t: Transition, r: ActiveRollout, reason: string): void {
+  const held: ActiveRollout = { ...r, phase: 'paused', pause: { actor: SYSTEM, reason, at: t.now }, waitingFor: null };
+  if (r.policy.analysis.sequential.checkEvery > 0) return scheduleBakeTimer(t, held);
+  t.put(held);
 }
 
 /** True once the bake (or its extension) is over: the step is judged; before that, it is only checked. */

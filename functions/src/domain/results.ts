@@ -35,6 +35,7 @@ import {
   afterStepPassed,
   afterVerify,
   bakeIsOver,
+  holdForEvidence,
   mayEndBakeEarly,
   plannedSteps,
   scheduleBakeTimer,
@@ -178,9 +179,9 @@ export function onTimerElapsed(t: Transition, r: ActiveRollout, e: TimerElapsed)
   const next = { ...r, waitingFor: null };
   switch (wait.purpose) {
     case 'bake':
-      if (!bakeIsOver(next, t.now)) {
+      if (next.phase === 'paused' || !bakeIsOver(next, t.now)) {
         startCheck(t, next);
-        return applied(`${r.id}: step ${r.step + 1} baking; checking`);
+        return applied(`${r.id}: step ${r.step + 1} ${next.phase === 'paused' ? 'held' : 'baking'}; checking`);
       }
       startAnalysis(t, next);
       return applied(`${r.id}: step ${r.step + 1} baked; analysing`);
@@ -223,7 +224,7 @@ export function onAnalysisCompleted(t: Transition, r: ActiveRollout, e: Analysis
     stepStartedAt: r.stepStartedAt ?? e.metrics.windowStart,
     plannedSteps: plannedSteps(r),
     evidence: r.evidence,
-    mayConclude: interim && mayEndBakeEarly(r, t.now),
+    mayConclude: interim && r.phase !== 'paused' && mayEndBakeEarly(r, t.now),
   });
   // A judgement asked for early that does not pass is no reason to extend the bake: the bake simply goes on.
   const bakeOn = early && judgement.next === 'inconclusive';
@@ -280,6 +281,6 @@ function onInconclusive(t: Transition, r: ActiveRollout, reason: string): Outcom
     stop(t, r, systemEnding(t, 'analysis_inconclusive', `analysis inconclusive: ${reason}`), 'rolled_back');
     return applied(`${r.id}: still inconclusive after ${maxExtensions} extensions; rolling back`);
   }
-  t.put({ ...r, phase: 'paused', pause: { actor: SYSTEM, reason: `analysis inconclusive: ${reason}`, at: t.now } });
+  holdForEvidence(t, r, `analysis inconclusive: ${reason}`);
   return applied(`${r.id}: still inconclusive after ${maxExtensions} extensions; held for a person`);
 }
