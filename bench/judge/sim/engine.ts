@@ -21,7 +21,10 @@ export interface Env {
   readonly store: MetricsStore;
   /** Ask for `percent` on the candidate; it takes effect after a delay (the policy is told: {@link Policy.onApplied}). */
   setWeight(percent: number): void;
-  /** The policy's verdict: it stops being woken (traffic stays where it is, unless it just asked for a change). */
+  /**
+   * The policy's verdict: it stops being woken (traffic stays where it is, unless it just asked for a change). `held`
+   * is the exception: a held policy is still woken, and may still conclude otherwise.
+   */
   conclude(outcome: Conclusion): void;
 }
 
@@ -91,7 +94,8 @@ export function simulate(world: World, policy: Policy): RunResult {
       pending.sort((a, b) => a.at - b.at);
     },
     conclude(outcome: Conclusion) {
-      if (conclusion === null) {
+      // Held is not final: a held rollout is still watched, and may yet be rolled back.
+      if (conclusion === null || (conclusion === 'held' && outcome !== 'held')) {
         conclusion = outcome;
         concludedAt = now;
       }
@@ -165,7 +169,7 @@ export function simulate(world: World, policy: Policy): RunResult {
   policy.start(env);
   let nextMinuteEnd = MINUTE;
   while (now < HORIZON_MS) {
-    const wakeAt = conclusion === null ? policy.nextWakeAt() : Number.POSITIVE_INFINITY;
+    const wakeAt = conclusion === null || conclusion === 'held' ? policy.nextWakeAt() : Number.POSITIVE_INFINITY;
     const applyAt = pending[0]?.at ?? Number.POSITIVE_INFINITY;
     const next = Math.min(wakeAt, applyAt, nextMinuteEnd);
     if (next >= HORIZON_MS) break;

@@ -9,9 +9,10 @@
  *   analyses and the rollout's steps. Only when it reaches 1/(1 − `sequential.confidence`) does the judge say **fail**:
  *   a candidate no worse than stable is rolled back with probability at most 1 − confidence, however often it is
  *   judged. A limit the stable revision breaks as well (a dependency is down) does not count against the candidate.
- * - **Moving on needs clean numbers.** A step passes only with at least `minRequests` requests and numbers within every
- *   limit and every `compareWithStable` allowance. Numbers outside them without strong evidence yet are
- *   **inconclusive**: the bake is extended to gather more (then `inconclusive.then`). Never promote on no evidence.
+ * - **Moving on needs clean numbers.** A step passes only with at least `minRequests` requests, numbers within every
+ *   limit and every `compareWithStable` allowance, and evidence of harm short of suspicion (halfway to a rollback, in
+ *   log terms). Anything else without strong evidence yet is **inconclusive**: the bake is extended to gather more
+ *   (then `inconclusive.then`). Never promote on no evidence.
  *
  * At the end of a bake (stage `final`), first match wins:
  * 1. **fail** when the evidence of harm is strong (above);
@@ -22,12 +23,13 @@
  * 5. **inconclusive** when the p99 is over `maxP99LatencyMs` (noting when the stable revision is as slow);
  * 6. **inconclusive** when the p99 is more than `maxP99LatencyIncreasePercent` over the stable revision's (and at least
  *    {@link LATENCY_NOISE_MS} more);
- * 7. **pass**.
+ * 7. **inconclusive** when the evidence of harm is suspicious: e ≥ √(1/(1 − confidence));
+ * 8. **pass**.
  *
  * While the step bakes (stage `interim`, every `sequential.checkEvery`, on what Cloud Monitoring has reported so far):
  * **fail** on strong evidence of harm; **conclude** (judge the step now, as at the end of its bake) when the caller
- * allows it (`advanceEarly`, half the bake reported), the numbers would pass, and the evidence of no harm is strong
- * (analysis/windowEvidence.ts); else **continue**.
+ * allows it (`advanceEarly`, half the bake reported), nothing is suspicious, the minutes surely reported would pass, and
+ * the evidence of no harm over them is strong (analysis/windowEvidence.ts); else **continue**.
  *
  * The stable revision is a **peer** (its limits and allowances are compared with) when it served at least
  * `minRequests` in the window (at least one when `minRequests` is 0). The sequential comparisons use it whatever it
@@ -233,8 +235,15 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, context: J
       `${harmReason(metrics, limits, window, combinedRaw)} (strong evidence: ${strength(combined)})`,
     );
   }
+  // Evidence of harm halfway to a rollback (in log terms) is suspicion: never enough to roll back, but no step passes
+  // on it either. A fault too small to show in one step still stops the rollout from moving on until it shows.
+  const suspicion =
+    combined.logE >= rollbackAt / 2
+      ? `suspicious: ${harmReason(metrics, limits, window, combinedRaw)} (evidence e = ${expOf(combined.logE)}, rolls back at ${expOf(rollbackAt)}); baking longer`
+      : null;
   if (context.stage === 'interim') {
     if (!context.mayConclude) return undecided('continue', 'baking');
+    if (suspicion !== null) return undecided('continue', suspicion);
     // Ending the bake early is decided on the minutes Cloud Monitoring has surely reported, as the step's judgement
     // at the end of its bake would be.
     const complete = reportedPart(metrics, context.at - limits.metricsDelay);
@@ -247,7 +256,7 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, context: J
     if (missing !== null) return undecided('continue', `no strong evidence of no harm yet (${missing})`);
     return undecided('conclude', 'strong evidence of no harm: judging the step now');
   }
-  const gate = passGate(metrics, limits, peer);
+  const gate = passGate(metrics, limits, peer) ?? suspicion;
   if (gate !== null) return decided('inconclusive', gate);
   const p99 = candidate.p99LatencyMs;
   return decided(
