@@ -295,6 +295,15 @@ const WITH_STABLE: Row[] = [
     compared: true,
   },
   {
+    name: '0.5% errors against 0.1%, within every limit, suspicious but not strong evidence → inconclusive (rule 7)',
+    candidate: [5_000, 25, 100],
+    stable: [45_000, 45, 90],
+    next: 'inconclusive',
+    reason:
+      /^suspicious: 25 of the 70 5xx responses came from the candidate, which served 10% of the requests \(evidence e = \d+, rolls back at 200\); baking longer$/,
+    compared: true,
+  },
+  {
     name: 'a candidate with 1.2 times the errors of stable, within the errorRatio of 1.5 → pass',
     candidate: [100_000, 120, 100],
     stable: [100_000, 100, 90],
