@@ -182,6 +182,8 @@ describe('the latency window and the slow-request counts', () => {
 });
 
 describe('the window minute by minute', () => {
+  type Series = Parameters<typeof minutesOf>[0];
+  // REST answers carry end times as RFC 3339 text, where the protobuf types say Timestamp.
   const at = (iso: string) => ({ interval: { endTime: iso } });
   const point = (iso: string, value: Record<string, unknown>) => ({ ...at(iso), value });
   const counts = [
@@ -203,7 +205,7 @@ describe('the window minute by minute', () => {
       metric: { labels: { response_code_class: '2xx' } },
       points: [point('2026-01-01T00:01:00Z', { int64Value: '900' })],
     },
-  ];
+  ] as unknown as Series;
   const latencies = [
     {
       resource: { labels: { revision_name: 'cand' } },
@@ -213,7 +215,7 @@ describe('the window minute by minute', () => {
         }),
       ],
     },
-  ];
+  ] as unknown as Series;
 
   it('groups the points by period end, oldest first; a revision without a point has zeros', () => {
     const minutes = minutesOf(counts, latencies, 'cand', 'stable', [2]);
