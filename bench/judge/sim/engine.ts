@@ -104,6 +104,16 @@ export function simulate(world: World, policy: Policy): RunResult {
 
   const currentPercent = (): number => timeline[timeline.length - 1]!.percent;
 
+  /** The expected requests and added 5xx of a faulty candidate over a whole minute at a constant `share`. */
+  const accountFaultyMinute = (minute: number, share: number): void => {
+    if (faultAt === null) return;
+    const lambda = world.rate(minute * MINUTE + MINUTE / 2) * 60 * share;
+    const fault = world.scenario.candidate;
+    const atWeight = fault?.atWeight && share * 100 >= fault.atWeight.percent ? fault.atWeight.extraErrors : 0;
+    badRequests += lambda;
+    excessErrors += lambda * ((fault?.extraErrors?.(minute + 0.5) ?? 0) + atWeight);
+  };
+
   const apply = (change: { at: number; percent: number }): void => {
     timeline.push({ at: change.at, percent: change.percent });
     maxWeight = Math.max(maxWeight, change.percent);
@@ -186,6 +196,14 @@ export function simulate(world: World, policy: Policy): RunResult {
       if (conclusion !== null && pending.length === 0) {
         if (currentPercent() === 0) break;
         if (world.scenario.truth === 'good') break;
+        if (conclusion !== 'held') {
+          // A faulty candidate left at its weight (promoted, say) serves on until the horizon: add up what it serves
+          // in expected values, without drawing samples nobody reads.
+          for (let minute = nextMinuteEnd / MINUTE - 1; minute * MINUTE < HORIZON_MS; minute++) {
+            accountFaultyMinute(minute, currentPercent() / 100);
+          }
+          break;
+        }
       }
       continue;
     }
