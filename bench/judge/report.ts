@@ -294,14 +294,15 @@ function escapeXml(text: string): string {
  */
 export function renderSvg(cells: Map<string, Cell>, meta: ReportMeta): string {
   const bad = meta.scenarios.filter((s) => s.truth === 'bad');
-  const groupWidth = POLICIES.length * 9 + 14;
+  const bar = 12;
+  const groupWidth = POLICIES.length * bar + 22;
   const left = 60;
   const panelWidth = Math.max(bad.length, 1) * groupWidth;
   const frrLeft = left + panelWidth + 60;
-  const frrWidth = POLICIES.length * 14 + 20;
+  const frrWidth = POLICIES.length * 16 + 20;
   const width = frrLeft + frrWidth + 20;
   const panelHeight = 150;
-  const top = 70;
+  const top = 96;
   const gap = 60;
   const height = top + meta.levels.length * (panelHeight + gap) + 20;
   const maxMin = 240;
@@ -314,14 +315,15 @@ export function renderSvg(cells: Map<string, Cell>, meta: ReportMeta): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     '<defs><pattern id="miss" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" fill="#999"/></pattern></defs>',
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${left}" y="20" font-size="15" font-weight="bold">p95 time to detect a bad release (minutes, log scale; hatched: missed in over 5% of runs) and false rollbacks of good ones</text>`,
-    `<text x="${left}" y="38">${escapeXml(`${meta.seeds} seeds per cell; ${meta.date}`)}</text>`,
+    `<text x="${left}" y="20" font-size="15" font-weight="bold">Left: p95 minutes to detect a bad release (log scale; hatched: missed in more than 5% of runs).</text>`,
+    `<text x="${left}" y="38" font-size="15" font-weight="bold">Right: share of good releases rolled back.</text>`,
+    `<text x="${left}" y="56">${escapeXml(`${meta.seeds} seeds per cell; ${meta.date}; bench/reports/judge.md has the numbers`)}</text>`,
   );
   POLICIES.forEach((p, i) => {
-    const x = left + i * 140;
+    const x = left + i * 125;
     out.push(
-      `<rect x="${x}" y="46" width="10" height="10" fill="${COLORS[p.key] ?? '#000'}"/>`,
-      `<text x="${x + 14}" y="55">${escapeXml(p.label)}</text>`,
+      `<rect x="${x}" y="66" width="10" height="10" fill="${COLORS[p.key] ?? '#000'}"/>`,
+      `<text x="${x + 14}" y="75">${escapeXml(p.label)}</text>`,
     );
   });
   meta.levels.forEach((rps, row) => {
@@ -340,19 +342,19 @@ export function renderSvg(cells: Map<string, Cell>, meta: ReportMeta): string {
         const cell = cellOf(cells, p.key, s.name, rps);
         if (!cell) return;
         const p95 = quantile(cell.ttd, 0.95);
-        const x = gx + i * 9;
+        const x = gx + i * bar;
         if (!Number.isFinite(p95)) {
           out.push(
-            `<rect x="${x}" y="0" width="8" height="${panelHeight}" fill="url(#miss)" stroke="${COLORS[p.key]}" stroke-width="1"/>`,
+            `<rect x="${x}" y="0" width="${bar - 1}" height="${panelHeight}" fill="url(#miss)" stroke="${COLORS[p.key]}" stroke-width="1"/>`,
           );
         } else {
           out.push(
-            `<rect x="${x}" y="${y(p95)}" width="8" height="${panelHeight - y(p95)}" fill="${COLORS[p.key]}"><title>${escapeXml(`${p.label}, ${s.name}: p95 ${p95.toFixed(1)} min`)}</title></rect>`,
+            `<rect x="${x}" y="${y(p95)}" width="${bar - 1}" height="${panelHeight - y(p95)}" fill="${COLORS[p.key]}"><title>${escapeXml(`${p.label}, ${s.name}: p95 ${p95.toFixed(1)} min`)}</title></rect>`,
           );
         }
       });
       out.push(
-        `<text x="${gx + (POLICIES.length * 9) / 2}" y="${panelHeight + 14}" text-anchor="middle">${escapeXml(s.name)}</text>`,
+        `<text x="${gx + (POLICIES.length * bar) / 2}" y="${panelHeight + 14}" text-anchor="middle">${escapeXml(s.name)}</text>`,
       );
     });
     out.push(`<line x1="${left}" x2="${left}" y1="0" y2="${panelHeight}" stroke="#333"/>`);
@@ -371,7 +373,7 @@ export function renderSvg(cells: Map<string, Cell>, meta: ReportMeta): string {
       const rate = f.n > 0 ? f.k / f.n : 0;
       const h = panelHeight * Math.min(1, rate / frrMax);
       out.push(
-        `<rect x="${frrLeft + 10 + i * 14}" y="${panelHeight - h}" width="12" height="${Math.max(h, 0.5)}" fill="${COLORS[p.key]}"><title>${escapeXml(`${p.label}: ${(100 * rate).toFixed(1)}%`)}</title></rect>`,
+        `<rect x="${frrLeft + 10 + i * 16}" y="${panelHeight - h}" width="14" height="${Math.max(h, 0.5)}" fill="${COLORS[p.key]}"><title>${escapeXml(`${p.label}: ${(100 * rate).toFixed(1)}%`)}</title></rect>`,
       );
     });
     out.push(`<line x1="${frrLeft}" x2="${frrLeft}" y1="0" y2="${panelHeight}" stroke="#333"/>`);
