@@ -199,7 +199,7 @@ export function simulate(world: World, policy: Policy): RunResult {
         if (conclusion !== 'held') {
           // A faulty candidate left at its weight (promoted, say) serves on until the horizon: add up what it serves
           // in expected values, without drawing samples nobody reads.
-          for (let minute = nextMinuteEnd / MINUTE - 1; minute * MINUTE < HORIZON_MS; minute++) {
+          for (let minute = nextMinuteEnd / MINUTE - 1; (minute + 1) * MINUTE < HORIZON_MS; minute++) {
             accountFaultyMinute(minute, currentPercent() / 100);
           }
           break;
