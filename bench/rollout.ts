@@ -5,8 +5,9 @@
  *
  * - for each faulty release, the time from the first user request the faulty revision served (the weighted router's
  *   request log, service URL only: smoke checks through the tag URL are not users) to the last one, i.e. until the
- *   router was back on the stable revision; split into the bake Runway waited by policy (sandbox/runway.yaml: 6 s) and
- *   the rest (analysis, decision, the rollback's traffic change);
+ *   router was back on the stable revision; split into the first bake (sandbox/runway.yaml: 6 s) and the rest (the
+ *   judge rolls back on strong evidence only: extensions and checks every 2 s until it has it; the decision; the
+ *   rollback's traffic change);
  * - Cloud Run Admin API calls per rollout (the stand-in's own count) and Firestore writes per rollout (see
  *   {@link firestoreWrites} for what is counted).
  *
@@ -173,8 +174,9 @@ function render(results: readonly Measured[]): string {
     '',
     `Faulty releases: median exposure **${fmtMs(median)}** over ${exposures.length} runs ` +
       `(min ${fmtMs(Math.min(...exposures))}, max ${fmtMs(Math.max(...exposures))}), of which ${fmtMs(BAKE_MS)} is the ` +
-      `step's bake time set in sandbox/runway.yaml; the rest, median ${fmtMs(median === null ? null : median - BAKE_MS)}, ` +
-      'is the analysis, the decision and the rollback traffic change.',
+      `first step's bake time set in sandbox/runway.yaml; the rest, median ${fmtMs(median === null ? null : median - BAKE_MS)}, ` +
+      'is the judge gathering strong evidence (bake extensions, a check every 2 s), the decision and the rollback ' +
+      'traffic change.',
     '',
   ].join('\n');
 }

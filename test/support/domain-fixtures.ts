@@ -22,6 +22,7 @@ import type {
 } from '../../functions/src/domain/events.js';
 import type { AnalysisMetrics, RevisionMetrics } from '../../functions/src/domain/judge.js';
 import { isTerminal, type Phase } from '../../functions/src/domain/phase.js';
+import { latencyThresholdsOf } from '../../functions/src/domain/analysis/thresholds.js';
 import {
   emptyTarget,
   rolloutIdOf,
@@ -56,6 +57,8 @@ export function policyOf(target: Record<string, unknown> = {}): TargetPolicy {
 /**
  * Two canary steps (10% baked 1m, 50% baked 2m), one smoke check, one bake extension then hold, a 10m guard window. The
  * metrics delay is the default 3m, so a step's first bake timer is due after its bake + 3m (an extension after its bake).
+ * No checks while a step bakes and no latency warm-up (`sequential.checkEvery: 0`, `latencyWarmup: 0`): each step is
+ * judged once, when its bake ends; the checks have tests of their own (decide.checks.test.ts).
  */
 export const CANARY = {
   strategy: {
@@ -67,7 +70,13 @@ export const CANARY = {
     },
   },
   smoke: { checks: [{ path: '/healthz' }] },
-  analysis: { maxErrorRatePercent: 1, maxP99LatencyMs: 500, minRequests: 20, inconclusive: { maxExtensions: 1 } },
+  analysis: {
+    maxErrorRatePercent: 1,
+    maxP99LatencyMs: 500,
+    minRequests: 20,
+    inconclusive: { maxExtensions: 1 },
+    sequential: { checkEvery: 0, latencyWarmup: 0 },
+  },
   rollback: { guardWindow: '10m' },
 } as const;
 
@@ -186,6 +195,28 @@ export function revisionMetrics(requests: number, errors: number, p99LatencyMs: 
 
 export function metricsOf(candidate: RevisionMetrics, stable: RevisionMetrics | null = revisionMetrics(1000, 1, 90)) {
   return { windowStart: 0, windowEnd: 0, candidate, stable } satisfies AnalysisMetrics;
+}
+
+/**
+ * `metrics` with latency histograms counted at the thresholds of {@link latencyThresholdsOf} for a 500 ms limit (as
+ * {@link CANARY}'s): every request in the latency window, and the slow ones at the thresholds given (others 0).
+ */
+export function withSlowRequests(
+  metrics: AnalysisMetrics,
+  slow: { readonly candidate: Record<number, number>; readonly stable?: Record<number, number> },
+  maxP99LatencyMs = 500,
+): AnalysisMetrics {
+  const thresholds = latencyThresholdsOf({ maxP99LatencyMs });
+  const counted = (m: RevisionMetrics, at: Record<number, number>): RevisionMetrics => ({
+    ...m,
+    latency: { requests: m.requests, slower: thresholds.map((t) => at[t] ?? 0) },
+  });
+  return {
+    ...metrics,
+    latencyThresholdsMs: thresholds,
+    candidate: counted(metrics.candidate, slow.candidate),
+    stable: metrics.stable && counted(metrics.stable, slow.stable ?? {}),
+  };
 }
 
 /** Within {@link CANARY}'s limits. */

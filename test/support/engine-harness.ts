@@ -40,7 +40,8 @@ targets:
       smoke:
         checks:
           - { path: /healthz }
-      analysis: { maxErrorRatePercent: 1, maxP99LatencyMs: 800, minRequests: 100 }
+      # Each step judged once, when its bake ends (checks while it bakes: test/integration/engine/checks.test.ts).
+      analysis: { maxErrorRatePercent: 1, maxP99LatencyMs: 800, minRequests: 100, sequential: { checkEvery: 0 } }
       rollback: { guardWindow: 10m }
 `;
 

@@ -76,6 +76,10 @@ export interface RunAnalysis extends Base {
   readonly stableRevision: string | null;
   readonly windowStart: Millis;
   readonly windowEnd: Millis;
+  /** Latencies are measured from here (after the step's warm-up) to `windowEnd`; `windowStart` when absent. */
+  readonly latencyWindowStart?: Millis;
+  /** Count the requests slower than each of these, in milliseconds (`RevisionMetrics.latency`). */
+  readonly latencyThresholdsMs?: readonly number[];
 }
 /** Deliver timer.elapsed with `timerId` (the effect's id) at `dueAt`. */
 export interface ScheduleTimer extends Base {

@@ -8,6 +8,8 @@ import { splitOf, type ExpectedSplit, type ServiceRef } from './effects.js';
 import type { Transition } from './transition.js';
 import type { TargetPolicy } from './config/policy.js';
 import { finishAndStartNext } from './stopping.js';
+import { latencyThresholdsOf } from './analysis/thresholds.js';
+import { SYSTEM } from './actor.js';
 
 /** The Cloud Run service of a rollout's target. */
 export function serviceOf(policy: TargetPolicy): ServiceRef {
@@ -110,30 +112,90 @@ export function enterStep(t: Transition, r: ActiveRollout, step: number): void {
 /**
  * The step's traffic is live: bake it. A step's first bake (no extension yet) also waits out Cloud Monitoring's reporting
  * delay, so that the analysis sees the whole bake; an extension adds only its bake, the delay being already waited.
+ * With `analysis.sequential.checkEvery`, the step is checked that often while it bakes (see {@link startCheck}).
  */
 export function startBake(t: Transition, r: ActiveRollout): void {
   const delay = r.extensions === 0 ? r.policy.analysis.metricsDelay : 0;
-  const dueAt = t.now + bakeOf(r) + delay;
+  const bakeEndsAt = t.now + bakeOf(r) + delay;
+  scheduleBakeTimer(t, { ...r, stepStartedAt: r.stepStartedAt ?? t.now, bakeEndsAt });
+}
+
+/** The next bake timer: the next check while the bake lasts, else the bake's end; for a held rollout, the next check. */
+export function scheduleBakeTimer(t: Transition, r: ActiveRollout): void {
+  const bakeEndsAt = r.bakeEndsAt ?? t.now;
+  const every = r.policy.analysis.sequential.checkEvery;
+  const dueAt =
+    r.phase === 'paused' ? t.now + every : every > 0 && t.now + every < bakeEndsAt ? t.now + every : bakeEndsAt;
   const timerId = t.emit({ type: 'timer.schedule', rolloutId: r.id, purpose: 'bake', dueAt });
-  t.put({ ...r, stepStartedAt: r.stepStartedAt ?? t.now, waitingFor: { kind: 'timer', timerId, purpose: 'bake' } });
+  t.put({ ...r, waitingFor: { kind: 'timer', timerId, purpose: 'bake' } });
 }
 
 /**
- * The bake is over: measure the step's window, from the step's start to what Cloud Monitoring has surely reported
- * (now minus the reporting delay).
+ * Holds a rollout whose analysis stayed inconclusive for a person. The step's traffic stays, and so do the checks
+ * (with `sequential.checkEvery`): strong evidence of harm still rolls it back while it waits; nothing else moves it.
  */
-export function startAnalysis(t: Transition, r: ActiveRollout): void {
+export function holdForEvidence(t: Transition, r: ActiveRollout, reason: string): void {
+  const held: ActiveRollout = { ...r, phase: 'paused', pause: { actor: SYSTEM, reason, at: t.now }, waitingFor: null };
+  if (r.policy.analysis.sequential.checkEvery > 0) return scheduleBakeTimer(t, held);
+  t.put(held);
+}
+
+/** True once the bake (or its extension) is over: the step is judged; before that, it is only checked. */
+export function bakeIsOver(r: ActiveRollout, now: number): boolean {
+  return r.bakeEndsAt === undefined || r.bakeEndsAt === null || now >= r.bakeEndsAt;
+}
+
+/**
+ * The bake is over (or, `early`, a check found strong evidence of no harm): measure the step's window, from the step's
+ * start to what Cloud Monitoring has surely reported (now minus the reporting delay).
+ */
+export function startAnalysis(t: Transition, r: ActiveRollout, early = false): void {
   const windowStart = r.stepStartedAt ?? t.now;
-  const effectId = t.emit({
+  const windowEnd = Math.max(windowStart, t.now - r.policy.analysis.metricsDelay);
+  const effectId = emitAnalysis(t, r, windowStart, windowEnd);
+  t.put({ ...r, waitingFor: early ? { kind: 'analysis', effectId, early } : { kind: 'analysis', effectId } });
+}
+
+/**
+ * A check while the step bakes: measure from the step's start to now, whatever Cloud Monitoring has reported so far.
+ * Strong evidence of harm needs no complete window (a missing minute removes requests and errors together); the step
+ * is only passed on a complete one ({@link startAnalysis}).
+ */
+export function startCheck(t: Transition, r: ActiveRollout): void {
+  const windowStart = r.stepStartedAt ?? t.now;
+  const effectId = emitAnalysis(t, r, windowStart, Math.max(windowStart, t.now));
+  t.put({ ...r, waitingFor: { kind: 'analysis', effectId, interim: true } });
+}
+
+function emitAnalysis(t: Transition, r: ActiveRollout, windowStart: number, windowEnd: number): string {
+  const { analysis } = r.policy;
+  const warmup = Math.min(analysis.sequential.latencyWarmup, bakeOf(r) / 2);
+  return t.emit({
     type: 'analysis.run',
     rolloutId: r.id,
     service: serviceOf(r.policy),
     candidateRevision: r.candidate?.revision ?? '',
     stableRevision: r.stableRevision,
     windowStart,
-    windowEnd: Math.max(windowStart, t.now - r.policy.analysis.metricsDelay),
+    windowEnd,
+    latencyWindowStart: Math.min(windowStart + warmup, windowEnd),
+    latencyThresholdsMs: latencyThresholdsOf(analysis),
   });
-  t.put({ ...r, waitingFor: { kind: 'analysis', effectId } });
+}
+
+/**
+ * Whether a check may end the bake now on strong evidence of no harm: `advanceEarly` is on and at least half of the
+ * bake has been reported (the step has run half its bake plus the metrics delay).
+ */
+export function mayEndBakeEarly(r: ActiveRollout, now: number): boolean {
+  const { sequential, metricsDelay } = r.policy.analysis;
+  if (!sequential.advanceEarly || r.stepStartedAt === null) return false;
+  return now - metricsDelay - r.stepStartedAt >= bakeOf(r) / 2;
+}
+
+/** How many canary steps the rollout's policy plans (1 for strategies without steps). */
+export function plannedSteps(r: ActiveRollout): number {
+  return r.policy.strategy.kind === 'canary' ? Math.max(1, r.policy.strategy.steps.length) : 1;
 }
 
 /** The step passed: the next step, or the gate before promotion, or promotion. */

@@ -29,7 +29,21 @@ import {
 import type { Transition } from './transition.js';
 import { judge } from './judge.js';
 import { assertNever } from './phase.js';
-import { afterApproval, afterDeploy, afterStepPassed, afterVerify, startAnalysis, startBake, succeed } from './flow.js';
+import {
+  afterApproval,
+  afterDeploy,
+  afterStepPassed,
+  afterVerify,
+  bakeIsOver,
+  holdForEvidence,
+  mayEndBakeEarly,
+  plannedSteps,
+  scheduleBakeTimer,
+  startAnalysis,
+  startBake,
+  startCheck,
+  succeed,
+} from './flow.js';
 import { guardOrMakeWay } from './intake.js';
 import { failAndHalt, stop, stopApplied } from './stopping.js';
 import { finishRollback } from './revert.js';
@@ -174,6 +188,10 @@ export function onTimerElapsed(t: Transition, r: ActiveRollout, e: TimerElapsed)
   const next = { ...r, waitingFor: null };
   switch (wait.purpose) {
     case 'bake':
+      if (next.phase === 'paused' || !bakeIsOver(next, t.now)) {
+        startCheck(t, next);
+        return applied(`${r.id}: step ${r.step + 1} ${next.phase === 'paused' ? 'held' : 'baking'}; checking`);
+      }
       startAnalysis(t, next);
       return applied(`${r.id}: step ${r.step + 1} baked; analysing`);
     case 'guard':
@@ -213,19 +231,47 @@ function onApprovalTimeout(t: Transition, r: ActiveRollout): Outcome {
 
 export function onAnalysisCompleted(t: Transition, r: ActiveRollout, e: AnalysisCompleted): Outcome {
   if (r.waitingFor?.kind !== 'analysis' || r.waitingFor.effectId !== e.effectId) return stale(r, 'analysis');
-  const verdict = judge(e.metrics, r.policy.analysis, r.step, t.now);
-  const judged: ActiveRollout = { ...r, verdicts: [...r.verdicts, verdict], waitingFor: null };
-  switch (verdict.result) {
+  const interim = r.waitingFor.interim === true;
+  const early = r.waitingFor.early === true;
+  const judgement = judge(e.metrics, r.policy.analysis, {
+    step: r.step,
+    at: t.now,
+    stage: interim ? 'interim' : 'final',
+    stepStartedAt: r.stepStartedAt ?? e.metrics.windowStart,
+    plannedSteps: plannedSteps(r),
+    evidence: r.evidence,
+    mayConclude: interim && r.phase !== 'paused' && mayEndBakeEarly(r, t.now),
+  });
+  // A judgement asked for early that does not pass is no reason to extend the bake: the bake simply goes on.
+  const bakeOn = early && judgement.next === 'inconclusive';
+  const { verdict } = judgement;
+  const judged: ActiveRollout = {
+    ...r,
+    evidence: judgement.evidence,
+    verdicts: verdict && !bakeOn ? [...r.verdicts, verdict] : r.verdicts,
+    waitingFor: null,
+  };
+  if (bakeOn) {
+    scheduleBakeTimer(t, judged);
+    return applied(`${r.id}: step ${r.step + 1} not ready to end early (${judgement.reason}); baking on`);
+  }
+  switch (judgement.next) {
+    case 'continue':
+      scheduleBakeTimer(t, judged);
+      return applied(`${r.id}: step ${r.step + 1} checked: ${judgement.reason}`);
+    case 'conclude':
+      startAnalysis(t, judged, true);
+      return applied(`${r.id}: step ${r.step + 1}: ${judgement.reason}`);
     case 'pass':
       afterStepPassed(t, judged);
-      return applied(`${r.id}: step ${r.step + 1} passed: ${verdict.reason}`);
+      return applied(`${r.id}: step ${r.step + 1} passed: ${judgement.reason}`);
     case 'fail':
-      stop(t, judged, systemEnding(t, 'analysis_failed', `analysis failed: ${verdict.reason}`), 'rolled_back');
-      return applied(`${r.id}: analysis failed: ${verdict.reason}`);
+      stop(t, judged, systemEnding(t, 'analysis_failed', `analysis failed: ${judgement.reason}`), 'rolled_back');
+      return applied(`${r.id}: analysis failed: ${judgement.reason}`);
     case 'inconclusive':
-      return onInconclusive(t, judged, verdict.reason);
+      return onInconclusive(t, judged, judgement.reason);
     default:
-      return assertNever(verdict.result, 'verdict');
+      return assertNever(judgement.next, 'verdict');
   }
 }
 
@@ -251,6 +297,6 @@ function onInconclusive(t: Transition, r: ActiveRollout, reason: string): Outcom
     stop(t, r, systemEnding(t, 'analysis_inconclusive', `analysis inconclusive: ${reason}`), 'rolled_back');
     return applied(`${r.id}: still inconclusive after ${maxExtensions} extensions; rolling back`);
   }
-  t.put({ ...r, phase: 'paused', pause: { actor: SYSTEM, reason: `analysis inconclusive: ${reason}`, at: t.now } });
+  holdForEvidence(t, r, `analysis inconclusive: ${reason}`);
   return applied(`${r.id}: still inconclusive after ${maxExtensions} extensions; held for a person`);
 }

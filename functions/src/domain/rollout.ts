@@ -7,6 +7,7 @@ import type { Actor } from './actor.js';
 import type { TargetId, TargetPolicy } from './config/policy.js';
 import type { ActivePhase, Phase, TerminalPhase } from './phase.js';
 import type { Verdict } from './judge.js';
+import type { AnalysisEvidence } from './analysis/evidence.js';
 import type { TrafficSplit } from './effects.js';
 
 /** Milliseconds since the epoch. The domain never reads the clock: times come in with events. */
@@ -86,7 +87,14 @@ export type Wait =
   | { readonly kind: 'deploy'; readonly effectId: string }
   | { readonly kind: 'smoke'; readonly effectId: string }
   | { readonly kind: 'traffic'; readonly effectId: string }
-  | { readonly kind: 'analysis'; readonly effectId: string }
+  | {
+      readonly kind: 'analysis';
+      readonly effectId: string;
+      /** A check while the step bakes. */
+      readonly interim?: boolean;
+      /** The step's judgement, asked for before its bake ended (strong evidence of no harm). */
+      readonly early?: boolean;
+    }
   | { readonly kind: 'timer'; readonly timerId: string; readonly purpose: TimerPurpose };
 
 export type TimerPurpose = 'bake' | 'approval' | 'guard';
@@ -196,12 +204,16 @@ export interface Rollout {
   readonly stepStartedAt: Millis | null;
   /** How often the current step's bake was extended for lack of requests. */
   readonly extensions: number;
+  /** When the current bake (its first part, or its latest extension) ends and the step is judged; checks come before. */
+  readonly bakeEndsAt?: Millis | null;
   readonly waitingFor: Wait | null;
   readonly approval: ApprovalState | null;
   readonly pause: { readonly actor: Actor; readonly reason: string; readonly at: Millis } | null;
   readonly smoke: readonly SmokeResult[] | null;
-  /** Every analysis verdict, step by step. */
+  /** Every analysis verdict, step by step (checks while a step bakes add one only when they fail it). */
   readonly verdicts: readonly Verdict[];
+  /** What the sequential tests have gathered so far (absent before the first analysis). */
+  readonly evidence?: AnalysisEvidence;
   readonly promotedAt: Millis | null;
   /** Set when it began to stop (rolling back) or ended. */
   readonly ending: Ending | null;

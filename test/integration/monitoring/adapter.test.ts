@@ -76,6 +76,55 @@ describe('the Monitoring adapter against the stand-in', () => {
     expect(stableP99!).toBeLessThanOrEqual(2_000 * 1.1);
   });
 
+  it('reports the window minute by minute too, with slow-request counts after the latency warm-up', async () => {
+    // Minute 1: 100 fast; minute 2: 100 fast + 10 slow errors; minute 3: 100 fast on the candidate, 200 on stable.
+    serve(standIn.log, 'minute-cand', { from: T0, to: T0 + MINUTE, count: 100, latencyMs: 20 });
+    serve(standIn.log, 'minute-cand', { from: T0 + MINUTE, to: T0 + 2 * MINUTE, count: 100, latencyMs: 20 });
+    serve(standIn.log, 'minute-cand', {
+      from: T0 + MINUTE,
+      to: T0 + 2 * MINUTE,
+      count: 10,
+      status: 503,
+      latencyMs: 900,
+    });
+    serve(standIn.log, 'minute-cand', { from: T0 + 2 * MINUTE, to: T0 + 3 * MINUTE, count: 100, latencyMs: 20 });
+    serve(standIn.log, 'minute-stable', { from: T0, to: T0 + 3 * MINUTE, count: 600, latencyMs: 20 });
+
+    const { metrics, calls } = await measured(
+      analysis({
+        candidateRevision: 'minute-cand',
+        stableRevision: 'minute-stable',
+        windowEnd: T0 + 3 * MINUTE,
+        latencyWindowStart: T0 + MINUTE,
+        latencyThresholdsMs: [100, 500],
+      }),
+    );
+
+    expect(calls).toBe(2);
+    expect(metrics.latencyWindowStart).toBe(T0 + MINUTE);
+    expect(metrics.latencyThresholdsMs).toEqual([100, 500]);
+    // Totals: counts over the whole window, latencies over the latency window (minutes 2 and 3).
+    expect(metrics.candidate).toMatchObject({
+      requests: 310,
+      errors: 10,
+      latency: { requests: 210, slower: [10, 10] },
+    });
+    expect(metrics.stable).toMatchObject({ requests: 600, errors: 0, latency: { requests: 400, slower: [0, 0] } });
+    expect(metrics.minutes?.map((m) => [(m.end - T0) / MINUTE, m.candidate, m.stable])).toEqual([
+      [1, { requests: 100, errors: 0 }, { requests: 200, errors: 0 }],
+      [
+        2,
+        { requests: 110, errors: 10, latency: { requests: 110, slower: [10, 10] } },
+        expect.objectContaining({ requests: 200 }),
+      ],
+      [
+        3,
+        { requests: 100, errors: 0, latency: { requests: 100, slower: [0, 0] } },
+        expect.objectContaining({ requests: 200 }),
+      ],
+    ]);
+  });
+
   it('counts requests in [windowStart, windowEnd): the start is in, the end is out', async () => {
     serve(standIn.log, 'edge-cand', { from: T0 - 1, to: T0, count: 1 }); // 1 ms before: out
     serve(standIn.log, 'edge-cand', { from: T0, to: T0 + 1, count: 1 }); // at the start: in

@@ -57,6 +57,13 @@ describe('defaults of an almost-empty target', () => {
     ],
     ['analysis.inconclusive.maxExtensions 3', target.analysis.inconclusive.maxExtensions, 3],
     ['analysis.inconclusive.then hold', target.analysis.inconclusive.then, 'hold'],
+    ['analysis.sequential.checkEvery 1m', target.analysis.sequential.checkEvery, 60_000],
+    ['analysis.sequential.confidence 0.995', target.analysis.sequential.confidence, 0.995],
+    ['analysis.sequential.errorRatio 1.5', target.analysis.sequential.errorRatio, 1.5],
+    ['analysis.sequential.latencyRatio 1.25', target.analysis.sequential.latencyRatio, 1.25],
+    ['analysis.sequential.minuteNoise 0.5', target.analysis.sequential.minuteNoise, 0.5],
+    ['analysis.sequential.latencyWarmup 2m', target.analysis.sequential.latencyWarmup, 120_000],
+    ['analysis.sequential.advanceEarly true', target.analysis.sequential.advanceEarly, true],
     ['approval.required false', target.approval.required, false],
     ['approval.roles [approver]', target.approval.roles, ['approver']],
     ['approval.stage beforePromotion', target.approval.stage, 'beforePromotion'],
@@ -109,6 +116,15 @@ describe('defaults inside sections that are given', () => {
       metricsDelay: 180_000,
       compareWithStable: { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
       inconclusive: { maxExtensions: 3, then: 'fail' },
+      sequential: {
+        checkEvery: 60_000,
+        confidence: 0.995,
+        errorRatio: 1.5,
+        latencyRatio: 1.25,
+        minuteNoise: 0.5,
+        latencyWarmup: 120_000,
+        advanceEarly: true,
+      },
     });
   });
 

@@ -68,6 +68,15 @@ describe('the example runway.yaml', () => {
       metricsDelay: 180_000,
       compareWithStable: { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
       inconclusive: { maxExtensions: 2, then: 'hold' },
+      sequential: {
+        checkEvery: 60_000,
+        confidence: 0.995,
+        errorRatio: 1.5,
+        latencyRatio: 1.25,
+        minuteNoise: 0.5,
+        latencyWarmup: 120_000,
+        advanceEarly: true,
+      },
     });
     expect(production.approval).toEqual({
       required: true,

@@ -47,9 +47,20 @@ describe('decide(): the first bake of a step waits out the metrics delay', () =>
 
   it('a canary step with no bake still waits for the metrics', () => {
     const sim = driveTo('progressing:baking', {
-      policy: policyOf({ strategy: { canary: { steps: [{ weight: 10, bake: 0 }] } } }),
+      policy: policyOf({
+        strategy: { canary: { steps: [{ weight: 10, bake: 0 }] } },
+        analysis: { sequential: { checkEvery: 0 } },
+      }),
     });
     expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +180s']);
+  });
+
+  it('… and is checked every minute meanwhile with the default checks; the bake still ends after the delay', () => {
+    const sim = driveTo('progressing:baking', {
+      policy: policyOf({ strategy: { canary: { steps: [{ weight: 10, bake: 0 }] } } }),
+    });
+    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +60s']);
+    expect(sim.active.bakeEndsAt).toBe(sim.now + 180_000);
   });
 
   it('resume bakes the step afresh, delay included', () => {

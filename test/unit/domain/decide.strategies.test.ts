@@ -91,7 +91,9 @@ describe('decide(): strategies end to end', () => {
 
   it('canary with the default steps from runway.yaml (10%, 50%, 5m bake each) and the default 3m metrics delay', () => {
     const sim = driveTo('progressing:baking', { policy: policyOf({}) });
-    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +480s']);
+    // Checked every minute (the default sequential.checkEvery) until the bake and the delay are over.
+    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +60s']);
+    expect(sim.active.bakeEndsAt).toBe(sim.now + 480_000);
   });
 
   it('blueGreen: 0%, smoke checks, then 100% at once; no canary steps and no analysis', () => {

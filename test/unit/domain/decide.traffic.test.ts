@@ -12,6 +12,7 @@ import {
   metricsOf,
   resultOf,
   revisionMetrics,
+  withSlowRequests,
 } from '../../support/domain-fixtures.js';
 import {
   BAKE_0,
@@ -188,7 +189,8 @@ const ROWS: Row[] = [
     given: at('progressing:analysing'),
     when: analysis(FAILING),
     status: 'applied',
-    message: /analysis failed: error rate 10% is over the limit of 1%/,
+    message:
+      /analysis failed: error rate 10% over 200 requests is over the limit of 1% \(strong evidence: e = .* ≥ 200\)/,
     phase: 'rolling_back',
     work: ROLLBACK,
     then: (d) => expect(d.state.active?.ending?.cause).toBe('analysis_failed'),
@@ -219,11 +221,25 @@ const ROWS: Row[] = [
       expect(d.state.active?.verdicts.at(-1)).toMatchObject({ result: 'inconclusive', comparedWithStable: true }),
   },
   {
-    name: 'progressing (analysing) × within the limits but much slower than stable → rolling back',
+    name: 'progressing (analysing) × much slower than stable, no latency histograms → inconclusive, bake extended',
     given: at('progressing:analysing'),
     when: analysis(metricsOf(revisionMetrics(200, 0, 400), revisionMetrics(2000, 0, 100))),
     status: 'applied',
-    message: /analysis failed: p99 latency 400 ms is more than 50% over the stable revision's 100 ms/,
+    message: /inconclusive \(p99 latency 400 ms is more than 50% over the stable revision's 100 ms; not yet strong/,
+    phase: 'progressing',
+    work: ['timer bake +60s'],
+  },
+  {
+    name: 'progressing (analysing) × half its requests slower than 256 ms, stable 1% → rolling back',
+    given: at('progressing:analysing'),
+    when: analysis(
+      withSlowRequests(metricsOf(revisionMetrics(200, 0, 400), revisionMetrics(2000, 0, 100)), {
+        candidate: { 256: 100 },
+        stable: { 256: 20 },
+      }),
+    ),
+    status: 'applied',
+    message: /analysis failed: 100 of the 120 requests slower than 256 ms came from the candidate, which served 9.09%/,
     phase: 'rolling_back',
     work: ROLLBACK,
   },

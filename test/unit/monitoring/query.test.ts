@@ -4,13 +4,17 @@ import {
   alignmentPeriodSeconds,
   countRequest,
   latencyRequest,
+  latencyStartOf,
   timestampOf,
 } from '../../../functions/src/adapters/monitoring/query.js';
 import {
   countsByRevision,
+  endTimeOf,
   latenciesByRevision,
+  minutesOf,
   p99Of,
   revisionMetrics,
+  slowerThan,
 } from '../../../functions/src/adapters/monitoring/read.js';
 import type { RunAnalysis } from '../../../functions/src/domain/effects.js';
 
@@ -141,5 +145,104 @@ describe('reading the answers', () => {
     expect(revisionMetrics(undefined, undefined)).toEqual({ requests: 0, errors: 0, p99LatencyMs: null });
     const latencies = latenciesByRevision([latencySeries('a', { count: '1', bucketCounts: ['0', '1'] })]);
     expect(revisionMetrics({ requests: 0, errors: 0 }, latencies.get('a')).p99LatencyMs).toBeNull();
+  });
+});
+
+describe('the latency window and the slow-request counts', () => {
+  it('ask for latencies from the latency window start (after the warm-up), within the window', () => {
+    const from = (latencyWindowStart: number) =>
+      latencyRequest({ ...effect, latencyWindowStart }).interval?.startTime?.seconds;
+    expect(from(effect.windowStart + 2_000)).toBe(1_767_225_602);
+    expect(latencyStartOf({ ...effect, latencyWindowStart: effect.windowEnd + 60_000 })).toBe(effect.windowEnd);
+    expect(latencyStartOf({ ...effect, latencyWindowStart: 0 })).toBe(effect.windowStart);
+    expect(latencyStartOf(effect)).toBe(effect.windowStart);
+  });
+
+  it('align both metrics to 60 s periods: one point a minute', () => {
+    const long = { ...effect, windowEnd: effect.windowStart + 30 * 60_000 };
+    expect(countRequest(long).aggregation?.alignmentPeriod).toEqual({ seconds: 60 });
+    expect(latencyRequest(long).aggregation?.alignmentPeriod).toEqual({ seconds: 60 });
+  });
+
+  it('count a request as slower than T when its bucket lies at or above T', () => {
+    // Buckets: [0,1) underflow, [1,2), [2,4), [4,8), [8,16), overflow [16,∞).
+    const latencies = latenciesByRevision([
+      latencySeries('a', { count: '10', bucketCounts: ['1', '2', '3', '2', '1', '1'] }),
+    ]);
+    expect(slowerThan(latencies.get('a'), [2, 3, 4, 16, 100])).toEqual({ requests: 10, slower: [7, 4, 4, 1, 0] });
+    expect(slowerThan(undefined, [2])).toEqual({ requests: 0, slower: [0] });
+  });
+
+  it('read the slow-request counts into the revision metrics when thresholds are asked for', () => {
+    const latencies = latenciesByRevision([latencySeries('a', { count: '3', bucketCounts: ['0', '1', '2'] })]);
+    expect(revisionMetrics({ requests: 3, errors: 0 }, latencies.get('a'), [2])).toMatchObject({
+      latency: { requests: 3, slower: [2] },
+    });
+  });
+});
+
+describe('the window minute by minute', () => {
+  type Series = Parameters<typeof minutesOf>[0];
+  // REST answers carry end times as RFC 3339 text, where the protobuf types say Timestamp.
+  const at = (iso: string) => ({ interval: { endTime: iso } });
+  const point = (iso: string, value: Record<string, unknown>) => ({ ...at(iso), value });
+  const counts = [
+    {
+      resource: { labels: { revision_name: 'cand' } },
+      metric: { labels: { response_code_class: '2xx' } },
+      points: [
+        point('2026-01-01T00:02:00Z', { int64Value: '40' }),
+        point('2026-01-01T00:01:00Z', { int64Value: '50' }),
+      ],
+    },
+    {
+      resource: { labels: { revision_name: 'cand' } },
+      metric: { labels: { response_code_class: '5xx' } },
+      points: [point('2026-01-01T00:02:00Z', { int64Value: '3' })],
+    },
+    {
+      resource: { labels: { revision_name: 'stable' } },
+      metric: { labels: { response_code_class: '2xx' } },
+      points: [point('2026-01-01T00:01:00Z', { int64Value: '900' })],
+    },
+  ] as unknown as Series;
+  const latencies = [
+    {
+      resource: { labels: { revision_name: 'cand' } },
+      points: [
+        point('2026-01-01T00:02:00Z', {
+          distributionValue: { count: '43', bucketOptions: EXPONENTIAL, bucketCounts: ['0', '40', '3'] },
+        }),
+      ],
+    },
+  ] as unknown as Series;
+
+  it('groups the points by period end, oldest first; a revision without a point has zeros', () => {
+    const minutes = minutesOf(counts, latencies, 'cand', 'stable', [2]);
+    const t1 = Date.parse('2026-01-01T00:01:00Z');
+    const t2 = Date.parse('2026-01-01T00:02:00Z');
+    expect(minutes).toEqual([
+      { end: t1, candidate: { requests: 50, errors: 0 }, stable: { requests: 900, errors: 0 } },
+      {
+        end: t2,
+        candidate: { requests: 43, errors: 3, latency: { requests: 43, slower: [3] } },
+        stable: { requests: 0, errors: 0 },
+      },
+    ]);
+  });
+
+  it('without a stable revision, minutes carry the candidate alone; without thresholds, no latency counts', () => {
+    expect(minutesOf(counts, latencies, 'cand', null, undefined).map((m) => [m.candidate, m.stable])).toEqual([
+      [{ requests: 50, errors: 0 }, null],
+      [{ requests: 43, errors: 3 }, null],
+    ]);
+  });
+
+  it('reads end times as RFC 3339 text or as Timestamps', () => {
+    expect(endTimeOf('2026-01-01T00:01:00Z')).toBe(Date.parse('2026-01-01T00:01:00Z'));
+    expect(endTimeOf({ seconds: 1_767_225_660, nanos: 500_000_000 })).toBe(1_767_225_660_500);
+    expect(endTimeOf({ seconds: '1767225660' })).toBe(1_767_225_660_000);
+    expect(endTimeOf(undefined)).toBeNull();
+    expect(endTimeOf('not a time')).toBeNull();
   });
 });

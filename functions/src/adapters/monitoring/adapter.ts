@@ -3,7 +3,8 @@
  * Monitoring's `run.googleapis.com/request_count` and `run.googleapis.com/request_latencies`.
  *
  * Two `timeSeries.list` calls per analysis, made together: one per metric, both revisions in each (query.ts); more only
- * if Cloud Monitoring pages an answer (it pages at 100,000 points; an analysis reads a handful). An empty window
+ * if Cloud Monitoring pages an answer (it pages at 100,000 points; an analysis reads one point a minute per series).
+ * The answer has the window's totals and the same numbers minute by minute (read.ts, minutesOf). An empty window
  * (`windowEnd <= windowStart`, which the domain produces when a step is shorter than the reporting delay) makes none and
  * measures nothing. The window already allows for Cloud Monitoring's reporting delay: the domain ends it at
  * `now − metricsDelay`.
@@ -17,8 +18,8 @@ import type { AnalysisMetrics, RevisionMetrics } from '../../domain/judge.js';
 import type { MetricsPort } from '../../engine/ports.js';
 import { createMetricClient, parseEndpoint } from './client.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './errors.js';
-import { countRequest, latencyRequest, type ListRequest } from './query.js';
-import { countsByRevision, latenciesByRevision, revisionMetrics } from './read.js';
+import { countRequest, latencyRequest, latencyStartOf, type ListRequest } from './query.js';
+import { countsByRevision, latenciesByRevision, minutesOf, revisionMetrics } from './read.js';
 
 export interface MonitoringAdapterOptions {
   /** `http://HOST:PORT` of the sandbox's stand-in; absent: Google's API with Application Default Credentials. */
@@ -67,18 +68,25 @@ export function createMonitoringAdapter(
         return { windowStart, windowEnd, candidate: NOTHING, stable: stableRevision === null ? null : NOTHING };
       }
       const where = `for service ${effect.service.service} in ${effect.service.project}/${effect.service.region}`;
+      // The latency window starts after the step's warm-up; while that lasts there are no latencies to read.
+      const latencyStart = latencyStartOf(effect);
       const [countSeries, latencySeries] = await Promise.all([
         list(countRequest(effect), `the request_count query ${where}`),
-        list(latencyRequest(effect), `the request_latencies query ${where}`),
+        windowEnd > latencyStart ? list(latencyRequest(effect), `the request_latencies query ${where}`) : [],
       ]);
       const counts = countsByRevision(countSeries);
       const latencies = latenciesByRevision(latencySeries);
-      const of = (revision: string): RevisionMetrics => revisionMetrics(counts.get(revision), latencies.get(revision));
+      const thresholds = effect.latencyThresholdsMs;
+      const of = (revision: string): RevisionMetrics =>
+        revisionMetrics(counts.get(revision), latencies.get(revision), thresholds);
       return {
         windowStart,
         windowEnd,
         candidate: of(effect.candidateRevision),
         stable: stableRevision === null ? null : of(stableRevision),
+        ...(effect.latencyWindowStart === undefined ? {} : { latencyWindowStart: latencyStart }),
+        ...(thresholds === undefined ? {} : { latencyThresholdsMs: thresholds }),
+        minutes: minutesOf(countSeries, latencySeries, effect.candidateRevision, stableRevision, thresholds),
       };
     },
     async close() {

@@ -3,11 +3,10 @@
  * candidate and the stable revision over the window, both revisions in one request per metric (`one_of`).
  *
  * Aggregation: `ALIGN_DELTA` per series, `REDUCE_SUM` across series grouped by revision (and, for counts, by
- * `response_code_class`), with one alignment period covering the whole window: the window in whole seconds, rounded up,
- * and at least 60 s, the documented minimum of `Aggregation.alignment_period` ("The value must be at least 60 seconds").
- * Aligned periods end at the interval's end, so a period at least as long as the window gives one point per series; if
- * Cloud Monitoring returns more (a window longer than the documented maximum period of 104 weeks), every point is added
- * anyway, so the sums never depend on how the window was cut.
+ * `response_code_class`), with 60 s alignment periods, the documented minimum of `Aggregation.alignment_period` ("The
+ * value must be at least 60 seconds") and Cloud Run's sampling period: one point per minute, periods ending at the
+ * interval's end, so that the judge can compare the revisions minute by minute. The window's totals add every point,
+ * so they never depend on how the window was cut. A window shorter than a minute is one point.
  *
  * Cloud Run samples these metrics every 60 s: in production a window shorter than a minute cannot be measured exactly,
  * whatever the query; bake times should be a minute or more. The sandbox's stand-in counts requests by their exact time.
@@ -28,7 +27,7 @@ export const CLASS_LABEL = 'response_code_class';
 
 export type ListRequest = protos.google.monitoring.v3.IListTimeSeriesRequest;
 
-/** The alignment period, in seconds, for a window of `windowMs`. */
+/** An alignment period, in seconds, that covers a window of `windowMs` in one period (within the documented limits). */
 export function alignmentPeriodSeconds(windowMs: number): number {
   return Math.min(MAX_ALIGNMENT_PERIOD_S, Math.max(MIN_ALIGNMENT_PERIOD_S, Math.ceil(windowMs / 1000)));
 }
@@ -67,14 +66,22 @@ export function timestampOf(ms: number): { seconds: number; nanos: number } {
   return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
-/** The list request for `metricType` over the effect's window, grouped by revision and the extra `groupBy` labels. */
-export function listRequestFor(metricType: string, effect: RunAnalysis, groupBy: readonly string[]): ListRequest {
+/**
+ * The list request for `metricType` over the effect's window (from `start`, by default the window's start), grouped by
+ * revision and the extra `groupBy` labels.
+ */
+export function listRequestFor(
+  metricType: string,
+  effect: RunAnalysis,
+  groupBy: readonly string[],
+  start: number = effect.windowStart,
+): ListRequest {
   return {
     name: `projects/${effect.service.project}`,
     filter: filterFor(metricType, effect),
-    interval: { startTime: timestampOf(effect.windowStart), endTime: timestampOf(effect.windowEnd) },
+    interval: { startTime: timestampOf(start), endTime: timestampOf(effect.windowEnd) },
     aggregation: {
-      alignmentPeriod: { seconds: alignmentPeriodSeconds(effect.windowEnd - effect.windowStart) },
+      alignmentPeriod: { seconds: MIN_ALIGNMENT_PERIOD_S },
       perSeriesAligner: 'ALIGN_DELTA',
       crossSeriesReducer: 'REDUCE_SUM',
       groupByFields: [`resource.labels.${REVISION_LABEL}`, ...groupBy],
@@ -88,7 +95,13 @@ export function countRequest(effect: RunAnalysis): ListRequest {
   return listRequestFor(REQUEST_COUNT, effect, [`metric.labels.${CLASS_LABEL}`]);
 }
 
-/** Latency distributions: `request_latencies` by revision, every response class together. */
+/** The start of the latency window: after the step's warm-up (`latencyWindowStart`), within the window. */
+export function latencyStartOf(effect: RunAnalysis): number {
+  const start = effect.latencyWindowStart ?? effect.windowStart;
+  return Math.min(Math.max(start, effect.windowStart), effect.windowEnd);
+}
+
+/** Latency distributions over the latency window: `request_latencies` by revision, every response class together. */
 export function latencyRequest(effect: RunAnalysis): ListRequest {
-  return listRequestFor(REQUEST_LATENCIES, effect, []);
+  return listRequestFor(REQUEST_LATENCIES, effect, [], latencyStartOf(effect));
 }

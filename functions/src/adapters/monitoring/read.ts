@@ -7,11 +7,19 @@
  * is not one (a single slow minute among ten would be diluted tenfold).
  */
 import type { protos } from '@google-cloud/monitoring';
-import type { RevisionMetrics } from '../../domain/judge.js';
-import { addHistograms, optionsKey, percentileFromHistogram, type BucketOptions, type Histogram } from './buckets.js';
+import type { MinuteCounts, MinuteMetrics, RevisionMetrics } from '../../domain/judge.js';
+import {
+  addHistograms,
+  boundsOf,
+  optionsKey,
+  percentileFromHistogram,
+  type BucketOptions,
+  type Histogram,
+} from './buckets.js';
 import { CLASS_LABEL, REVISION_LABEL } from './query.js';
 
 type TimeSeries = protos.google.monitoring.v3.ITimeSeries;
+type Timestamp = protos.google.protobuf.ITimestamp;
 type Distribution = protos.google.api.IDistribution;
 /** int64 in a decoded message: a string (REST), a number, or a Long-like object (gRPC). */
 type Int64 = number | string | { toString(): string } | null | undefined;
@@ -127,8 +135,104 @@ export function p99Of(summary: LatencySummary | undefined): number | null {
   return summary.unbucketed.count > 0 ? summary.unbucketed.sum / summary.unbucketed.count : null;
 }
 
-/** The numbers of one revision; no requests means no latency (p99 null). */
-export function revisionMetrics(counts: Counts | undefined, latency: LatencySummary | undefined): RevisionMetrics {
+/**
+ * How many of a revision's latencies the summary holds, and how many were slower than each threshold. A request counts
+ * as slower than T when its bucket lies wholly at or above T, so the threshold in effect is the first bucket boundary at
+ * or above T: the same for every revision with the same bucket options. Samples without buckets are counted in
+ * `requests` but can be slower than nothing (an undercount, never an invented slow request).
+ */
+export function slowerThan(
+  summary: LatencySummary | undefined,
+  thresholdsMs: readonly number[],
+): { requests: number; slower: number[] } {
+  const slower = thresholdsMs.map(() => 0);
+  let requests = summary?.unbucketed.count ?? 0;
+  for (const histogram of summary?.histograms.values() ?? []) {
+    histogram.counts.forEach((count, i) => {
+      if (count <= 0) return;
+      requests += count;
+      const { lower } = boundsOf(histogram.options, i);
+      thresholdsMs.forEach((threshold, t) => {
+        if (lower >= threshold) slower[t] = (slower[t] ?? 0) + count;
+      });
+    });
+  }
+  return { requests, slower };
+}
+
+/**
+ * The numbers of one revision; no requests means no latency (p99 null). With `thresholdsMs`, also the latency window's
+ * request count and slow-request counts ({@link slowerThan}).
+ */
+export function revisionMetrics(
+  counts: Counts | undefined,
+  latency: LatencySummary | undefined,
+  thresholdsMs?: readonly number[],
+): RevisionMetrics {
   const requests = counts?.requests ?? 0;
-  return { requests, errors: counts?.errors ?? 0, p99LatencyMs: requests > 0 ? p99Of(latency) : null };
+  const base = { requests, errors: counts?.errors ?? 0, p99LatencyMs: requests > 0 ? p99Of(latency) : null };
+  return thresholdsMs === undefined ? base : { ...base, latency: slowerThan(latency, thresholdsMs) };
+}
+
+/** A point's end time in ms: an RFC 3339 string (REST) or a Timestamp; null when absent or unreadable. */
+export function endTimeOf(time: Timestamp | string | null | undefined): number | null {
+  if (time === null || time === undefined) return null;
+  const ms = typeof time === 'string' ? Date.parse(time) : int64(time.seconds) * 1000 + (time.nanos ?? 0) / 1e6;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * The window minute by minute: both revisions' counts per alignment period (one per minute, by the period's end),
+ * oldest first, and, with `thresholdsMs`, their latency histograms' request and slow-request counts. A revision with no
+ * point in a period (Cloud Monitoring leaves out periods without requests, and those not reported yet) has zeros.
+ */
+export function minutesOf(
+  countSeries: readonly TimeSeries[],
+  latencySeries: readonly TimeSeries[],
+  candidate: string,
+  stable: string | null,
+  thresholdsMs: readonly number[] | undefined,
+): MinuteMetrics[] {
+  const ends = new Set<number>();
+  const counts = new Map<string, Map<number, { requests: number; errors: number }>>();
+  for (const s of countSeries) {
+    const revision = revisionOf(s);
+    if (revision === undefined) continue;
+    const is5xx = s.metric?.labels?.[CLASS_LABEL] === '5xx';
+    const byEnd = counts.get(revision) ?? new Map<number, { requests: number; errors: number }>();
+    counts.set(revision, byEnd);
+    for (const point of s.points ?? []) {
+      const end = endTimeOf(point.interval?.endTime);
+      if (end === null) continue;
+      ends.add(end);
+      const n = int64(point.value?.int64Value);
+      const before = byEnd.get(end) ?? { requests: 0, errors: 0 };
+      byEnd.set(end, { requests: before.requests + n, errors: before.errors + (is5xx ? n : 0) });
+    }
+  }
+  const latencies = new Map<string, Map<number, TimeSeries[]>>();
+  for (const s of latencySeries) {
+    const revision = revisionOf(s);
+    if (revision === undefined) continue;
+    const byEnd = latencies.get(revision) ?? new Map<number, TimeSeries[]>();
+    latencies.set(revision, byEnd);
+    for (const point of s.points ?? []) {
+      const end = endTimeOf(point.interval?.endTime);
+      if (end === null) continue;
+      ends.add(end);
+      const list = byEnd.get(end) ?? [];
+      list.push({ ...s, points: [point] });
+      byEnd.set(end, list);
+    }
+  }
+  const of = (revision: string, end: number): MinuteCounts => {
+    const c = counts.get(revision)?.get(end) ?? { requests: 0, errors: 0 };
+    if (thresholdsMs === undefined) return c;
+    const series = latencies.get(revision)?.get(end);
+    if (!series) return c;
+    return { ...c, latency: slowerThan(latenciesByRevision(series).get(revision), thresholdsMs) };
+  };
+  return [...ends]
+    .sort((a, b) => a - b)
+    .map((end) => ({ end, candidate: of(candidate, end), stable: stable === null ? null : of(stable, end) }));
 }

@@ -200,6 +200,76 @@ export const analysisSchema = z.strictObject({
     })
     .prefault({})
     .describe('What happens while the evidence is too thin.'),
+  /** The sequential tests that judge a step while it bakes (docs/state-machine.md, "The judge"). */
+  sequential: z
+    .strictObject({
+      /** How often a step is judged while it bakes; 0 judges it once, when the bake ends. Default 1m. */
+      checkEvery: durationSchema
+        .prefault('1m')
+        .describe(
+          'How often a step is judged while it bakes, on what Cloud Monitoring has reported so far: strong evidence of ' +
+            'harm rolls back at once, strong evidence of none may end the bake early. 0 judges each step once, when ' +
+            'its bake ends. Default 1m.',
+        ),
+      /** 1 − the chance that a candidate no worse than stable is rolled back by the tests. Default 0.995. */
+      confidence: z
+        .number()
+        .min(0.5, { error: 'must be between 0.5 and 0.999999' })
+        .max(0.999999, { error: 'must be between 0.5 and 0.999999' })
+        .default(0.995)
+        .describe(
+          'How sure the tests must be before they roll back: a candidate no worse than the stable revision is rolled ' +
+            'back by them with probability at most 1 − confidence over the whole rollout, however often it is judged. ' +
+            'Default 0.995.',
+        ),
+      /** How many times the stable revision's error rate the candidate may have before it counts as harm. Default 1.5. */
+      errorRatio: z
+        .number()
+        .min(1, { error: 'must be at least 1' })
+        .default(1.5)
+        .describe(
+          "How many times the stable revision's error rate the candidate may have before the comparison counts it as " +
+            'harm. Default 1.5.',
+        ),
+      /** The same for the share of requests slower than each latency threshold. Default 1.25. */
+      latencyRatio: z
+        .number()
+        .min(1, { error: 'must be at least 1' })
+        .default(1.25)
+        .describe(
+          "How many times the stable revision's share of requests slower than a threshold the candidate may have " +
+            'before the comparison counts it as harm. Default 1.25.',
+        ),
+      /** How much the comparison may wander from minute to minute without counting as evidence. Default 0.5. */
+      minuteNoise: z
+        .number()
+        .min(0, { error: 'must be between 0 and 3' })
+        .max(3, { error: 'must be between 0 and 3' })
+        .default(0.5)
+        .describe(
+          "How far (a factor of e^±minuteNoise) the candidate's rate relative to the stable revision's may wander from " +
+            'minute to minute without that counting as evidence: a heavy minute counts for as much as the wander ' +
+            'allows, not for all its requests. Default 0.5.',
+        ),
+      /** Latencies of the first part of each step are not judged: new instances start cold. Default 2m. */
+      latencyWarmup: durationSchema
+        .prefault('2m')
+        .describe(
+          "Latencies of the first part of each step are not judged (at most half the step's bake): the candidate's " +
+            'new instances start cold after each traffic change, and Cloud Run reports latencies in 60 s samples. ' +
+            'Errors are judged from the start. Default 2m.',
+        ),
+      /** End a bake early when the evidence of no harm is strong. Default true. */
+      advanceEarly: z
+        .boolean()
+        .default(true)
+        .describe(
+          'End a bake early, once half of it has been reported, when the evidence that the candidate is no worse ' +
+            'than stable is strong; the step is then judged as at the end of its bake. Default true.',
+        ),
+    })
+    .prefault({})
+    .describe('The sequential tests that judge each step while it bakes.'),
 });
 
 /** Where the candidate revision comes from, and the tag that gives it its own URL. */

@@ -1,0 +1,126 @@
+/**
+ * The evidence of harm a rollout has gathered, kept on the rollout between analyses (plain data, storable in Firestore:
+ * no array directly inside an array), and how it adds up to one number that decides a rollback.
+ *
+ * Each bake of a step is a **segment** (a step resumed after a pause starts a new one): its window grows from the
+ * step's start, and each analysis replaces the segment's log e-values with those of the grown window. Within a segment
+ * each test's e-value is a test supermartingale in the requests served (evalues.ts), so it may be looked at every minute.
+ *
+ * Across segments the candidate's share of traffic changes, so each segment tests afresh and the segments' e-values are
+ * multiplied: the product, from any starting segment on, is again an e-value. A fault that shows only at a later step
+ * (say, at high traffic) should not have to overcome the evidence of earlier, healthy steps, so the combination is a
+ * mixture over the starting segment j with fixed weights w_j that sum to 1:
+ *
+ *     E = Σ_j w_j · Σ_f ω_f · mean over the tests t of family f of Π_{i ≥ j} e_{t,i}
+ *
+ * with the family weights ω of {@link FAMILY_WEIGHTS}. A mixture of e-processes with fixed weights is an e-process, so
+ * P(E ever reaches 1/α) ≤ α for a candidate that is no worse than the nulls allow: that is the sequential tests' false
+ * rollback rate, `1 − analysis.sequential.confidence`.
+ */
+import type { Millis } from '../rollout.js';
+import { logMeanExp } from './evalues.js';
+import type { HarmEvidence } from './windowEvidence.js';
+
+/** The tests of one segment (one bake of one step), as of its latest analysis. */
+export interface EvidenceSegment extends HarmEvidence {
+  readonly step: number;
+  /** The step's start: what tells one bake of a step from another after a resume. */
+  readonly startedAt: Millis;
+}
+
+/** Everything the sequential tests carry from one analysis to the next. */
+export interface AnalysisEvidence {
+  /** Oldest first. */
+  readonly segments: readonly EvidenceSegment[];
+}
+
+export type Family = 'errors' | 'latency' | 'errorRate' | 'slowRate';
+
+/** How the false rollback budget is shared between the families: most goes to the comparisons with stable. */
+export const FAMILY_WEIGHTS: Readonly<Record<Family, number>> = {
+  errors: 0.35,
+  latency: 0.35,
+  errorRate: 0.15,
+  slowRate: 0.15,
+};
+
+const FAMILIES: readonly Family[] = ['errors', 'latency', 'errorRate', 'slowRate'];
+
+/** The evidence with the current segment's tests replaced by (or, for a new segment, appended as) `window`'s. */
+export function recordWindow(
+  evidence: AnalysisEvidence | null | undefined,
+  step: number,
+  startedAt: Millis,
+  window: HarmEvidence,
+): AnalysisEvidence {
+  const segments = evidence?.segments ?? [];
+  const segment: EvidenceSegment = { step, startedAt, ...window };
+  const last = segments.at(-1);
+  if (last && last.step === step && last.startedAt === startedAt)
+    return { segments: [...segments.slice(0, -1), segment] };
+  return { segments: [...segments, segment] };
+}
+
+/**
+ * The weight of starting segment `j` (0-based) when the rollout has `plannedSteps` canary steps: 1/(S + 1) each for
+ * the planned ones, then halving for segments beyond (steps baked again after a resume), so that they sum to 1.
+ */
+export function startWeight(j: number, plannedSteps: number): number {
+  const s = Math.max(1, plannedSteps);
+  return j < s ? 1 / (s + 1) : (1 / (s + 1)) * 2 ** -(j - s + 1);
+}
+
+/** The combined evidence of harm, and the family that contributes most to it. */
+export interface CombinedEvidence {
+  /** log E (see the module comment). */
+  readonly logE: number;
+  readonly strongest: Family;
+  /**
+   * log of the strongest family's own e-value (product from the starting segment where it weighs most, mean over its
+   * tests). The strongest family is the one whose term adds most to E.
+   */
+  readonly strongestLogE: number;
+}
+
+/** log of the mean over tests of exp(Σ_{i ≥ j} log e_{t,i}), per family, for starting segment j. */
+function familyLogE(segments: readonly EvidenceSegment[], j: number, family: Family): number {
+  const tail = segments.slice(j);
+  if (family === 'latency') {
+    const tests = tail[0]?.latency.length ?? 0;
+    return logMeanExp(Array.from({ length: tests }, (_, t) => sum(tail.map((s) => s.latency[t] ?? 0))));
+  }
+  return sum(tail.map((s) => s[family]));
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** The combined evidence (module comment) over the segments. */
+export function combine(evidence: AnalysisEvidence, plannedSteps: number): CombinedEvidence {
+  const terms: number[] = [];
+  let strongest: Family = 'errors';
+  let strongestLogE = 0;
+  let strongestTerm = Number.NEGATIVE_INFINITY;
+  evidence.segments.forEach((_, j) => {
+    const w = Math.log(startWeight(j, plannedSteps));
+    for (const family of FAMILIES) {
+      const logE = familyLogE(evidence.segments, j, family);
+      const term = w + Math.log(FAMILY_WEIGHTS[family]) + logE;
+      terms.push(term);
+      if (term > strongestTerm) {
+        strongestTerm = term;
+        strongestLogE = logE;
+        strongest = family;
+      }
+    }
+  });
+  if (terms.length === 0) return { logE: 0, strongest, strongestLogE: 0 };
+  // log Σ exp(terms) = logMeanExp + log(count)
+  return { logE: logMeanExp(terms) + Math.log(terms.length), strongest, strongestLogE };
+}
+
+/** The log e-value E must reach to roll back: log(1/α), α = 1 − confidence. */
+export function rollbackLevel(confidence: number): number {
+  return Math.log(1 / (1 - confidence));
+}
