@@ -12,6 +12,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerRollbackCommand } from './commands/rollback.js';
 import { registerIncidentCommand } from './commands/incident.js';
+import { registerUsersCommand } from './commands/users.js';
 
 /** The program with every command registered. Exported so tests can inspect it without spawning a process. */
 export function createProgram(): Command {
@@ -34,6 +35,8 @@ export function createProgram(): Command {
         '  runway rollback hello.local --reason "5xx after deploy" --wait',
         '                                         roll a target back now (its rollout, or its last release)',
         '  runway incident open                   a Cloud Monitoring incident for hello on the local stack',
+        '  runway users grant ada@example.com approver production',
+        '                                         let a person approve in production on the dashboard',
         '',
         'Set RUNWAY_DEBUG=1 to print stack traces.',
       ].join('\n'),
@@ -45,6 +48,7 @@ export function createProgram(): Command {
   registerStatusCommand(program);
   registerRollbackCommand(program);
   registerIncidentCommand(program);
+  registerUsersCommand(program);
 
   // A command group (`runway`, `runway config`, …) given an unknown subcommand answers with its help. Set on the groups
   // only, after registration: commander copies the setting into commands created later, and a leaf command's own error

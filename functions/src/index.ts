@@ -5,5 +5,6 @@ export { alerts } from './triggers/alerts.js';
 export { alertsTopic } from './triggers/alertsTopic.js';
 export { cloudBuilds } from './triggers/cloudBuild.js';
 export { fireTimer } from './triggers/fireTimer.js';
+export { rolloutAction } from './triggers/rolloutAction.js';
 export { runEffect } from './triggers/runEffect.js';
 export { sweep } from './triggers/sweep.js';
