@@ -47,7 +47,10 @@ function optionsFor(props: ChartProps, width: number): Options {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-    axes: [{ stroke: '#3d4752' }, { stroke: '#3d4752', values: (_u, ticks) => ticks.map((t) => props.format(t)) }],
+    axes: [
+      { stroke: '#3d4752' },
+      { stroke: '#3d4752', size: 76, values: (_u, ticks) => ticks.map((t) => props.format(t)) },
+    ],
     series: [
       {},
       ...props.series.map((s) => ({

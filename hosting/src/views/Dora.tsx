@@ -95,7 +95,7 @@ function Trends({ buckets, bucketMs }: { buckets: DoraMetrics[]; bucketMs: numbe
             kind: 'points',
           },
         ]}
-        format={(v) => formatPercent(v, 0)}
+        format={(v) => formatPercent(v, 1)}
         formatX={formatX}
       />
       <Chart

@@ -74,7 +74,7 @@ function Smoke({ rollout }: { rollout: Rollout }) {
   return (
     <div class="table-scroll">
       <table>
-        <caption>Smoke checks</caption>
+        <caption class="visually-hidden">Smoke checks</caption>
         <thead>
           <tr>
             <th scope="col">Check</th>

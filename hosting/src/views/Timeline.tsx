@@ -9,7 +9,7 @@ export function Timeline({ log }: { log: readonly LogEntry[] }) {
   return (
     <ol class="timeline">
       {items.map((item) => (
-        <li key={item.id} class={`outcome-${item.status}`} data-event-id={item.id}>
+        <li key={item.id} class={`entry-${item.status}`} data-event-id={item.id}>
           <p class="timeline-head">
             <time dateTime={new Date(item.at).toISOString()}>{formatTime(item.at)}</time> <strong>{item.title}</strong>
             <span class="muted"> · {item.actor}</span>
