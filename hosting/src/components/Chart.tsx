@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { ScrollRegion } from './ScrollRegion.js';
 
 /** One line (or bar) of a chart. */
 export interface ChartSeries {
@@ -102,7 +103,7 @@ export function Chart(props: ChartProps) {
       )}
       <details>
         <summary>{props.title}: the numbers</summary>
-        <div class="table-scroll">
+        <ScrollRegion label={`${props.title}: the numbers`}>
           <table>
             <thead>
               <tr>
@@ -125,7 +126,7 @@ export function Chart(props: ChartProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </details>
     </figure>
   );

@@ -46,6 +46,7 @@ export function ConfirmDialog({ action, subject, onConfirm, onCancel }: ConfirmD
     >
       <form
         method="dialog"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           setTried(true);

@@ -58,13 +58,22 @@ export function historyListener(db: Firestore, targetId: string, max: number): S
     );
 }
 
-/** The rollouts of an environment (or one of its targets) that finished since `from`: what DORA is computed from. */
+/** Query results, and whether the server has confirmed them (the first snapshot may come from the local cache). */
+export interface Synced<T> {
+  readonly value: T;
+  readonly synced: boolean;
+}
+
+/**
+ * The rollouts of an environment (or one of its targets) that finished since `from`: what DORA is computed from. Numbers
+ * computed from the cache alone would be wrong for a moment, so the view says when they are not confirmed yet.
+ */
 export function finishedListener(
   db: Firestore,
   selection: { readonly environment: string; readonly targetId: string | null },
   from: Millis,
   max = 2000,
-): Subscribe<RolloutDoc[]> {
+): Subscribe<Synced<RolloutDoc[]>> {
   const byTarget = selection.targetId === null ? [] : [where('targetId', '==', selection.targetId)];
   return (next, fail) =>
     onSnapshot(
@@ -76,7 +85,8 @@ export function finishedListener(
         orderBy('finishedAt', 'asc'),
         limit(max),
       ),
-      (snap) => next(snap.docs.map((d) => d.data() as RolloutDoc)),
+      { includeMetadataChanges: true },
+      (snap) => next({ value: snap.docs.map((d) => d.data() as RolloutDoc), synced: !snap.metadata.fromCache }),
       fail,
     );
 }

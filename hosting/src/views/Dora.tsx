@@ -177,17 +177,20 @@ function Measured({ environment, targetId, days }: { environment: string; target
   );
   return (
     <Loading state={rollouts} what="the finished rollouts">
-      {(list) => {
+      {({ value: list, synced }) => {
         const bucketMs = bucketSizeFor(period);
         return (
           <section
             aria-labelledby="dora-numbers"
+            aria-busy={synced ? undefined : 'true'}
             data-dora={`${environment}:${targetId ?? '*'}:${days}`}
+            data-synced={String(synced)}
             data-rollouts={list.length}
           >
             <h2 id="dora-numbers">
               {targetId ?? `Every target in ${environment}`}, last {days} days
             </h2>
+            {synced ? null : <p class="muted">Updating from the server…</p>}
             <Stats m={doraMetrics(list, period)} />
             <h2>Trends</h2>
             <Trends buckets={doraTrend(list, period, bucketMs)} bucketMs={bucketMs} />

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { PHASES_FOR_FILTER, TRIGGERS_FOR_FILTER } from '../model/historyOptions.js';
 import { PhaseBadge } from '../components/Badge.js';
+import { ScrollRegion } from '../components/ScrollRegion.js';
 import { useApp } from '../context.js';
 import { historyListener } from '../data/queries.js';
 import { useSubscription } from '../data/useSubscription.js';
@@ -123,7 +124,7 @@ export function History({ targetId }: { targetId: string }) {
               <p role="status" class="muted">
                 {shown.length} of {rollouts.length} rollouts{rollouts.length === MAX ? ` (the newest ${MAX})` : ''}
               </p>
-              <div class="table-scroll">
+              <ScrollRegion label={`Rollouts of ${targetId}`}>
                 <table class="history">
                   <caption class="visually-hidden">Rollouts of {targetId}</caption>
                   <thead>
@@ -157,7 +158,7 @@ export function History({ targetId }: { targetId: string }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollRegion>
             </>
           );
         }}

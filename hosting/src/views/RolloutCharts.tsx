@@ -1,6 +1,7 @@
 /** A rollout's traffic over time and its analysis numbers against their limits over time. */
 import type { Rollout } from '../../../functions/src/domain/rollout.js';
 import { Chart } from '../components/Chart.js';
+import { ScrollRegion } from '../components/ScrollRegion.js';
 import type { LogEntry } from '../data/documents.js';
 import { verdictRows } from '../model/analysis.js';
 import { formatDuration, formatPercent, formatTime } from '../model/format.js';
@@ -84,7 +85,7 @@ export function VerdictTable({ rollout }: { rollout: Rollout }) {
   const rows = verdictRows(rollout.verdicts);
   if (rows.length === 0) return null;
   return (
-    <div class="table-scroll">
+    <ScrollRegion label="Verdicts">
       <table>
         <caption>Verdicts</caption>
         <thead>
@@ -120,6 +121,6 @@ export function VerdictTable({ rollout }: { rollout: Rollout }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

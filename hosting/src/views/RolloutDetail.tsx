@@ -4,6 +4,7 @@ import { environmentOf } from '../../../functions/src/domain/environment.js';
 import { targetIdOfRollout, type Rollout } from '../../../functions/src/domain/rollout.js';
 import { PhaseBadge } from '../components/Badge.js';
 import { Controls } from '../components/Controls.js';
+import { ScrollRegion } from '../components/ScrollRegion.js';
 import { Steps, Weights } from '../components/Progress.js';
 import { useApp, useNow } from '../context.js';
 import { rolloutListener, rolloutLogListener, targetListener } from '../data/queries.js';
@@ -72,7 +73,7 @@ function Smoke({ rollout }: { rollout: Rollout }) {
   const results = rollout.smoke;
   if (!results || results.length === 0) return <p class="muted">No smoke checks ran.</p>;
   return (
-    <div class="table-scroll">
+    <ScrollRegion label="Smoke checks">
       <table>
         <caption class="visually-hidden">Smoke checks</caption>
         <thead>
@@ -100,7 +101,7 @@ function Smoke({ rollout }: { rollout: Rollout }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -230,3 +230,21 @@ describe('median', () => {
     expect(median(values)).toBe(expected);
   });
 });
+
+describe("the browser test's seeded history", () => {
+  it('has the numbers the browser test expects on the DORA view', async () => {
+    const { doraHistory, DORA_EXPECTED } = await import('../../support/doraHistory.js');
+    const { formatDuration, formatPercent } = await import('../../../hosting/src/model/format.js');
+    const now = Date.UTC(2026, 11, 1, 12);
+    const rollouts = doraHistory(now).map(({ doc }) => doc as unknown as DoraRollout);
+    for (const days of [30, 90] as const) {
+      const m = doraMetrics(rollouts, { from: now - days * DAY_MS, to: now });
+      expect({
+        'deployment-frequency': `${m.deploymentsPerDay.toFixed(2)} / day`,
+        'lead-time': formatDuration(m.leadTimeMs),
+        'change-failure-rate': formatPercent((m.changeFailureRate ?? 0) * 100),
+        'time-to-restore': formatDuration(m.timeToRestoreMs),
+      }).toEqual(DORA_EXPECTED[days]);
+    }
+  });
+});
