@@ -159,7 +159,9 @@ async function checkAccessibility(p: Page, view: string): Promise<void> {
 async function fresh(p: Page, hash: string): Promise<void> {
   await p.goto('about:blank');
   await p.goto(url(hash));
-  await p.locator('h1').waitFor();
+  // The signed-in shell (its header), not the start-up screen.
+  await p.locator('header.top').waitFor();
+  await p.locator('main h1').first().waitFor();
 }
 
 async function signIn(p: Page): Promise<void> {
