@@ -31,6 +31,7 @@ import {
   tabOrder,
   type AxeViolation,
 } from '../support/browser.js';
+import { runway } from '../support/cli.js';
 import { DORA_EXPECTED, DORA_TARGET, seedDoraHistory } from '../support/doraHistory.js';
 import {
   latencyReport,
@@ -332,6 +333,19 @@ describe('the dashboard in Chromium against the local stack', () => {
     await page.getByLabel('Search').fill('');
     await screenshot(page, 'history');
     await checkAccessibility(page, 'history');
+  });
+
+  it('grants and revokes a role with `runway users` against the Auth emulator', async () => {
+    const env = { RUNWAY_STACK_DIR: running().dir };
+    const grant = await runway(['users', 'grant', 'viewer@runway.test', 'deployer', 'local'], { env });
+    expect(grant.stderr).toBe('');
+    expect(grant.stdout).toMatch(
+      /^viewer@runway\.test \(the local stack \(Auth emulator [\d.:]+\)\): viewer in every environment; deployer in local\n$/,
+    );
+    const revoke = await runway(['users', 'revoke', 'viewer@runway.test', 'deployer', 'local'], { env });
+    expect(revoke.stdout).toContain('viewer in every environment\n');
+    const unknown = await runway(['users', 'show', 'nobody@runway.test'], { env });
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('no user nobody@runway.test')]);
   });
 
   it('works by keyboard: the skip link, every control in the tab order, navigation, the dialog', async () => {

@@ -29,7 +29,14 @@ export function ConfirmDialog({ action, subject, onConfirm, onCancel }: ConfirmD
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
   useEffect(() => {
-    dialog.current?.showModal();
+    // The dialog is removed rather than closed when it is done: give the focus back to what opened it, as close() would.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const el = dialog.current;
+    el?.showModal();
+    return () => {
+      el?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   const missing = action.destructive && reason.trim() === '';
   const headingId = `confirm-${action.action}-heading`;
