@@ -137,14 +137,16 @@ async function rollout(id: string): Promise<Rollout | undefined> {
   return (await db.collection('rollouts').doc(id).get()).data() as Rollout | undefined;
 }
 
-/** Waits until the page shows `selector` (a transition on screen), or the deadline. */
-async function shows(p: Page, selector: string, what: string): Promise<void> {
+/** Waits until the page shows `selector` (a transition on screen), or the deadline; then says where the rollout is. */
+async function shows(p: Page, selector: string, what: string, rolloutId?: string): Promise<void> {
   await p
     .locator(selector)
     .first()
     .waitFor({ state: 'attached', timeout: DEADLINE_MS })
-    .catch((error: unknown) => {
-      throw new Error(`the page never showed ${what} (${selector}): ${String(error)}`);
+    .catch(async (error: unknown) => {
+      const r = rolloutId ? await rollout(rolloutId) : undefined;
+      const where = r ? ` ${rolloutId} is ${r.phase} at step ${r.step}${r.ending ? ` (${r.ending.reason})` : ''}.` : '';
+      throw new Error(`the page never showed ${what} (${selector}).${where} ${String(error)}`);
     });
 }
 
@@ -200,10 +202,10 @@ describe('the dashboard in Chromium against the local stack', () => {
     await recordTransitions(page);
     approvedId = await release('v2');
     const card = `[data-target="${TARGET_ID}"] [data-rollout="${approvedId}"]`;
-    await shows(page, `${card}[data-phase="progressing"][data-step="0"]`, 'the first canary step');
-    await shows(page, `${card}[data-phase="progressing"][data-step="1"]`, 'the second canary step');
+    await shows(page, `${card}[data-phase="progressing"][data-step="0"]`, 'the first canary step', approvedId);
+    await shows(page, `${card}[data-phase="progressing"][data-step="1"]`, 'the second canary step', approvedId);
     await screenshot(page, 'overview-progressing');
-    await shows(page, `${card}[data-phase="awaiting_approval"]`, 'the approval gate');
+    await shows(page, `${card}[data-phase="awaiting_approval"]`, 'the approval gate', approvedId);
     expect(await page.locator(`${card} .weights-text`).innerText()).toBe('candidate 50% · stable 50%');
     await checkAccessibility(page, 'overview');
     const mine = (await seenTransitions(page)).filter((s) => s.rolloutId === approvedId);
@@ -255,7 +257,7 @@ describe('the dashboard in Chromium against the local stack', () => {
     await page.getByRole('heading', { name: rolledBackId, level: 1 }).waitFor();
     await recordTransitions(page);
     const now = `section[data-rollout="${rolledBackId}"]`;
-    await shows(page, `${now}[data-phase="progressing"]`, 'the rollout progressing on its page');
+    await shows(page, `${now}[data-phase="progressing"]`, 'the rollout progressing on its page', rolledBackId);
     await page.locator(`${now} button[data-action="rollback"]`).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
@@ -264,7 +266,7 @@ describe('the dashboard in Chromium against the local stack', () => {
     await dialog.getByLabel(/Reason/).fill('e2e: rolled back from the dashboard');
     await screenshot(page, 'rollback-dialog');
     await dialog.getByRole('button', { name: 'Roll back' }).click();
-    await shows(page, `${now}[data-phase="rolled_back"]`, 'the rollout rolled back');
+    await shows(page, `${now}[data-phase="rolled_back"]`, 'the rollout rolled back', rolledBackId);
     const timeline = page.locator('.timeline');
     await timeline.locator('li', { hasText: 'Roll back' }).first().waitFor();
     const item = await timeline.locator('li', { hasText: 'Reason: e2e: rolled back from the dashboard' }).innerText();

@@ -73,7 +73,7 @@ function Smoke({ rollout }: { rollout: Rollout }) {
   const results = rollout.smoke;
   if (!results || results.length === 0) return <p class="muted">No smoke checks ran.</p>;
   return (
-    <ScrollRegion label="Smoke checks">
+    <ScrollRegion label="Smoke check results">
       <table>
         <caption class="visually-hidden">Smoke checks</caption>
         <thead>
