@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeRoleClaims, hasAnyRoleAnywhere } from '../../functions/src/domain/claims.js';
+import { assertNever } from '../../functions/src/domain/phase.js';
 import { AppContext } from './context.js';
 import { firebaseServices, type Services } from './firebase/app.js';
 import { refreshRoles, signOut, watchSession, type Session } from './firebase/session.js';
@@ -25,7 +26,7 @@ function View({ route }: { route: Route }) {
     case 'dora':
       return <Dora params={route.params} />;
     default:
-      return null;
+      return assertNever(route, 'route');
   }
 }
 

@@ -24,6 +24,7 @@ import { parseActionRequest, type ActionRequest } from '../adapters/dashboard/re
 import type { Actor } from '../domain/actor.js';
 import { roleClaimsOf, rolesIn } from '../domain/claims.js';
 import type { RunwayConfig } from '../domain/config/load.js';
+import type { Role } from '../domain/config/schema.js';
 import { isDestructive, mayTake } from '../domain/permissions.js';
 import { isTransient } from '../engine/transient.js';
 import type { Engine, HandleResult } from '../engine/types.js';
@@ -106,11 +107,14 @@ export async function handleRolloutAction(call: ActionCall, deps: RolloutActionD
   return { status: result.status, message: result.message, eventId: event.id, rolloutIds: result.rolloutIds };
 }
 
-/** Which error a refusal is: the domain checks roles first, then the reason, then the phase. */
+/**
+ * Which error a refusal is: the domain checks roles first, then the reason, then the phase. (Approvals are checked
+ * against the rollout's policy snapshot; the current policy's roles are the same unless runway.yaml changed since.)
+ */
 function refusalCode(
   request: ActionRequest,
-  roles: Parameters<typeof mayTake>[0],
-  approvalRoles: Parameters<typeof mayTake>[2],
+  roles: readonly Role[],
+  approvalRoles: readonly Role[],
 ): 'permission-denied' | 'invalid-argument' | 'failed-precondition' {
   if (!mayTake(roles, request.action, approvalRoles)) return 'permission-denied';
   if (isDestructive(request.action) && request.reason === null) return 'invalid-argument';

@@ -4,7 +4,7 @@
  * decides in the end: a button shown here may still be refused, with the reason, if the rollout moved on meanwhile.
  */
 import type { Role } from '../../../functions/src/domain/config/schema.js';
-import { isTerminal, type Phase } from '../../../functions/src/domain/phase.js';
+import { assertNever, isTerminal, type Phase } from '../../../functions/src/domain/phase.js';
 import { isDestructive, mayTake, rolesFor, type DashboardAction } from '../../../functions/src/domain/permissions.js';
 import type { Rollout, TargetState } from '../../../functions/src/domain/rollout.js';
 
@@ -52,7 +52,7 @@ export function actionsInPhase(phase: Phase, haltsTarget: boolean): DashboardAct
     case 'rolling_back':
       return [];
     default:
-      return [];
+      return assertNever(phase, 'phase');
   }
 }
 

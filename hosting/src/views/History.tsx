@@ -1,18 +1,17 @@
 /** A target's rollouts, newest first, with filters; and its state now. */
 import { useState } from 'preact/hooks';
-import { PHASES_FOR_FILTER, TRIGGERS_FOR_FILTER } from '../model/historyOptions.js';
+import { environmentOf } from '../../../functions/src/domain/environment.js';
 import { PhaseBadge } from '../components/Badge.js';
 import { ScrollRegion } from '../components/ScrollRegion.js';
 import { useApp } from '../context.js';
-import { historyListener } from '../data/queries.js';
+import { historyListener, targetListener } from '../data/queries.js';
 import { useSubscription } from '../data/useSubscription.js';
-import { filterHistory, NO_FILTER, type HistoryFilter } from '../model/history.js';
 import { formatDuration, formatTime, shortSha } from '../model/format.js';
+import { filterHistory, NO_FILTER, type HistoryFilter } from '../model/history.js';
+import { PHASES_FOR_FILTER, TRIGGERS_FOR_FILTER } from '../model/historyOptions.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
 import { TargetCard } from './TargetCard.js';
-import { targetListener } from '../data/queries.js';
-import { environmentOf } from '../../../functions/src/domain/environment.js';
 
 const MAX = 200;
 
