@@ -266,7 +266,7 @@ function describeTrigger(trigger) {
   if (trigger.taskQueueTrigger)
     return `Cloud Tasks queue ${trigger.entryPoint ?? trigger.name} (bake and approval timers)`;
   // Before httpsTrigger too: the emulator gives a callable function an httpsTrigger as well.
-  if (trigger.callableTrigger) return 'callable (the dashboard)';
+  if (trigger.callableTrigger || trigger.labels?.['deployment-callable'] === 'true') return 'callable (the dashboard)';
   if (trigger.httpsTrigger) return 'HTTPS';
   const schedule = trigger.schedule ?? trigger.scheduleTrigger;
   if (schedule) return `schedule "${schedule.schedule ?? '?'}" (the emulator does not run schedules)`;
