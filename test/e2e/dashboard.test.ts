@@ -318,6 +318,20 @@ describe('the dashboard in Chromium against the local stack', () => {
       'the DORA numbers over 90 days',
     );
     expect(await values()).toEqual(DORA_EXPECTED[90]);
+    // A range of whole days: the 30 days up to today, both included, hold what the last 30 days do.
+    const day = (ago: number) => {
+      const d = new Date(Date.now() - ago * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    const range = `${day(29)}..${day(0)}`;
+    await fresh(page, `#/dora?env=production&target=${DORA_TARGET}&days=custom&from=${day(29)}&to=${day(0)}`);
+    await shows(
+      page,
+      `[data-dora="production:${DORA_TARGET}:${range}"][data-synced="true"]`,
+      'the DORA numbers of a range',
+    );
+    expect(await values()).toEqual(DORA_EXPECTED[30]);
+    expect(await page.getByLabel('To (included)').inputValue()).toBe(day(0));
     expect(await page.locator('figure.chart canvas').count()).toBe(4);
   });
 

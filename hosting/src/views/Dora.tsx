@@ -10,10 +10,17 @@ import { finishedListener, targetsListener } from '../data/queries.js';
 import { readScope } from '../data/scope.js';
 import { useSubscription } from '../data/useSubscription.js';
 import { formatDuration, formatPercent } from '../model/format.js';
+import {
+  dateOf,
+  LAST_DAYS,
+  periodChoiceOf,
+  periodKey,
+  periodLabel,
+  periodOf,
+  type PeriodChoice,
+} from '../model/period.js';
 import { href } from '../router.js';
 import { Loading } from './Loading.js';
-
-const PERIODS = [7, 30, 90] as const;
 
 function Stat({ id, label, value, detail }: { id: string; label: string; value: string; detail: string }) {
   return (
@@ -127,6 +134,8 @@ function Selection({
     location.hash = href.dora(next);
   };
   const env = params.get('env') ?? environments[0] ?? '';
+  const choice = periodChoiceOf(params);
+  const custom = params.get('days') === 'custom' || choice.kind === 'range';
   return (
     <form class="filters" aria-label="What to measure" onSubmit={(e) => e.preventDefault()}>
       <label>
@@ -154,23 +163,58 @@ function Selection({
       </label>
       <label>
         Period
-        <select value={params.get('days') ?? '30'} onChange={(e) => go({ days: e.currentTarget.value })}>
-          {PERIODS.map((d) => (
+        <select
+          value={custom ? 'custom' : String(choice.kind === 'last' ? choice.days : 30)}
+          onChange={(e) => {
+            const value = e.currentTarget.value;
+            if (value !== 'custom') go({ days: value, from: '', to: '' });
+            else go({ days: 'custom', from: dateOf(Date.now() - 30 * DAY_MS), to: dateOf(Date.now()) });
+          }}
+        >
+          {LAST_DAYS.map((d) => (
             <option key={d} value={String(d)}>
               last {d} days
             </option>
           ))}
+          <option value="custom">from … to …</option>
         </select>
       </label>
+      {custom ? (
+        <>
+          <label>
+            From
+            <input
+              type="date"
+              value={params.get('from') ?? ''}
+              onChange={(e) => go({ days: 'custom', from: e.currentTarget.value })}
+            />
+          </label>
+          <label>
+            To (included)
+            <input
+              type="date"
+              value={params.get('to') ?? ''}
+              onChange={(e) => go({ days: 'custom', to: e.currentTarget.value })}
+            />
+          </label>
+        </>
+      ) : null}
     </form>
   );
 }
 
-function Measured({ environment, targetId, days }: { environment: string; targetId: string | null; days: number }) {
+function Measured({
+  environment,
+  targetId,
+  choice,
+}: {
+  environment: string;
+  targetId: string | null;
+  choice: PeriodChoice;
+}) {
   const { services } = useApp();
-  // The period ends now (to the minute, so the listener stays put while the page is open).
-  const [to] = useState(() => Math.ceil(Date.now() / 60_000) * 60_000);
-  const period = { from: to - days * DAY_MS, to };
+  // "The last N days" end when the view opened (to the minute), so the listener stays put while the page is open.
+  const [period] = useState(() => periodOf(choice, Date.now()));
   const rollouts = useSubscription(
     finishedListener(services.db, { environment, targetId }, period.from),
     `dora:${environment}:${targetId ?? '*'}:${period.from}`,
@@ -183,12 +227,12 @@ function Measured({ environment, targetId, days }: { environment: string; target
           <section
             aria-labelledby="dora-numbers"
             aria-busy={synced ? undefined : 'true'}
-            data-dora={`${environment}:${targetId ?? '*'}:${days}`}
+            data-dora={`${environment}:${targetId ?? '*'}:${periodKey(choice)}`}
             data-synced={String(synced)}
             data-rollouts={list.length}
           >
             <h2 id="dora-numbers">
-              {targetId ?? `Every target in ${environment}`}, last {days} days
+              {targetId ?? `Every target in ${environment}`}, {periodLabel(choice)}
             </h2>
             {synced ? null : <p class="muted">Updating from the server…</p>}
             <Stats m={doraMetrics(list, period)} />
@@ -208,7 +252,7 @@ export function Dora({ params }: { params: URLSearchParams }) {
     scope === null ? null : targetsListener(services.db, scope),
     `targets:${JSON.stringify(session.roles)}`,
   );
-  const days = Number(params.get('days') ?? '30');
+  const choice = periodChoiceOf(params);
   return (
     <>
       <h1 tabIndex={-1}>DORA metrics</h1>
@@ -227,10 +271,10 @@ export function Dora({ params }: { params: URLSearchParams }) {
             <>
               <Selection params={params} environments={environments} targets={ids} />
               <Measured
-                key={`${env}:${target}:${days}`}
+                key={`${env}:${target}:${periodKey(choice)}`}
                 environment={env}
                 targetId={target && ids.includes(target) ? target : null}
-                days={PERIODS.includes(days as (typeof PERIODS)[number]) ? days : 30}
+                choice={choice}
               />
             </>
           );

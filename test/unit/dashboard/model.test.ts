@@ -8,6 +8,7 @@ import { verdictRows } from '../../../hosting/src/model/analysis.js';
 import { formatDuration, formatPercent } from '../../../hosting/src/model/format.js';
 import { filterHistory, NO_FILTER } from '../../../hosting/src/model/history.js';
 import { consoleLinks } from '../../../hosting/src/model/links.js';
+import { dateOf, periodChoiceOf, periodKey, periodLabel, periodOf } from '../../../hosting/src/model/period.js';
 import { liveWeights, progressLabel, stepsOf } from '../../../hosting/src/model/progress.js';
 import { timelineOf } from '../../../hosting/src/model/timeline.js';
 import { trafficSeries } from '../../../hosting/src/model/traffic.js';
@@ -227,5 +228,30 @@ describe('formats', () => {
 
   it('percent', () => {
     expect([formatPercent(12.5), formatPercent(3), formatPercent(null)]).toEqual(['12.5%', '3%', '—']);
+  });
+});
+
+describe('the DORA period', () => {
+  const params = (query: string) => new URLSearchParams(query);
+
+  it('is the last 30 days unless the URL says otherwise', () => {
+    expect(periodChoiceOf(params(''))).toEqual({ kind: 'last', days: 30 });
+    expect(periodChoiceOf(params('days=7'))).toEqual({ kind: 'last', days: 7 });
+    expect(periodChoiceOf(params('days=12'))).toEqual({ kind: 'last', days: 30 });
+    expect(periodChoiceOf(params('days=custom&from=2026-11-01'))).toEqual({ kind: 'last', days: 30 });
+    expect(periodChoiceOf(params('from=2026-11-30&to=2026-11-01'))).toEqual({ kind: 'last', days: 30 });
+  });
+
+  it('a range of whole days, both included', () => {
+    const choice = periodChoiceOf(params('days=custom&from=2026-11-01&to=2026-11-03'));
+    expect(choice).toEqual({ kind: 'range', from: '2026-11-01', to: '2026-11-03' });
+    const period = periodOf(choice, 0);
+    expect([dateOf(period.from), dateOf(period.to)]).toEqual(['2026-11-01', '2026-11-04']);
+    expect([periodKey(choice), periodLabel(choice)]).toEqual(['2026-11-01..2026-11-03', '2026-11-01 to 2026-11-03']);
+  });
+
+  it('the last N days end now, to the minute', () => {
+    const now = Date.UTC(2026, 11, 1, 12, 0, 30);
+    expect(periodOf({ kind: 'last', days: 7 }, now)).toEqual({ from: now + 30_000 - 7 * 86_400_000, to: now + 30_000 });
   });
 });
