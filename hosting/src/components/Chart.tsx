@@ -25,6 +25,8 @@ export interface ChartProps {
   readonly x: readonly number[];
   readonly series: readonly ChartSeries[];
   readonly format: (value: number | null) => string;
+  /** For the value axis' ticks, when `format` is too long for them. */
+  readonly formatTick?: (value: number) => string;
   readonly formatX: (at: number) => string;
   readonly height?: number;
 }
@@ -50,7 +52,7 @@ function optionsFor(props: ChartProps, width: number): Options {
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
     axes: [
       { stroke: '#3d4752' },
-      { stroke: '#3d4752', size: 76, values: (_u, ticks) => ticks.map((t) => props.format(t)) },
+      { stroke: '#3d4752', size: 72, values: (_u, ticks) => ticks.map((t) => (props.formatTick ?? props.format)(t)) },
     ],
     series: [
       {},

@@ -18,6 +18,19 @@ export function formatDuration(ms: number | null | undefined): string {
   return hours % 24 > 0 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
 
+/** A duration in one unit, for chart axes: `250 ms`, `6.2 s`, `4.5 min`, `2.8 h`, `3 d`. */
+export function formatDurationShort(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const one = (value: number, unit: string) =>
+    `${value < 10 ? Math.round(value * 10) / 10 : Math.round(value)} ${unit}`;
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(ms)} ms`;
+  if (abs < 60_000) return one(ms / 1000, 's');
+  if (abs < 3_600_000) return one(ms / 60_000, 'min');
+  if (abs < 48 * 3_600_000) return one(ms / 3_600_000, 'h');
+  return one(ms / 86_400_000, 'd');
+}
+
 /** `12.5%`; `—` for null. */
 export function formatPercent(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -9,7 +9,7 @@ import { useApp } from '../context.js';
 import { finishedListener, targetsListener } from '../data/queries.js';
 import { readScope } from '../data/scope.js';
 import { useSubscription } from '../data/useSubscription.js';
-import { formatDuration, formatPercent } from '../model/format.js';
+import { formatDuration, formatDurationShort, formatPercent } from '../model/format.js';
 import {
   dateOf,
   LAST_DAYS,
@@ -87,6 +87,7 @@ function Trends({ buckets, bucketMs }: { buckets: DoraMetrics[]; bucketMs: numbe
         x={x}
         series={[{ label: 'lead time', values: buckets.map((b) => b.leadTimeMs), color: '#0b5cad', kind: 'points' }]}
         format={formatDuration}
+        formatTick={formatDurationShort}
         formatX={formatX}
       />
       <Chart
@@ -114,6 +115,7 @@ function Trends({ buckets, bucketMs }: { buckets: DoraMetrics[]; bucketMs: numbe
           { label: 'time to restore', values: buckets.map((b) => b.timeToRestoreMs), color: '#b3261e', kind: 'points' },
         ]}
         format={formatDuration}
+        formatTick={formatDurationShort}
         formatX={formatX}
       />
     </div>

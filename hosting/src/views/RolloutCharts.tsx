@@ -4,7 +4,7 @@ import { Chart } from '../components/Chart.js';
 import { ScrollRegion } from '../components/ScrollRegion.js';
 import type { LogEntry } from '../data/documents.js';
 import { verdictRows } from '../model/analysis.js';
-import { formatDuration, formatPercent, formatTime } from '../model/format.js';
+import { formatDuration, formatDurationShort, formatPercent, formatTime } from '../model/format.js';
 import { trafficSeries } from '../model/traffic.js';
 
 const COLORS = { candidate: '#0b5cad', stable: '#5c6670', limit: '#b3261e' };
@@ -75,6 +75,7 @@ export function AnalysisCharts({ rollout }: { rollout: Rollout }) {
           { label: 'limit', values: rows.map((r) => r.maxP99), color: COLORS.limit, dash: [6, 4] },
         ]}
         format={(v) => formatDuration(v)}
+        formatTick={formatDurationShort}
         formatX={formatTime}
       />
     </div>

@@ -5,7 +5,7 @@ import type { Rollout } from '../../../functions/src/domain/rollout.js';
 import type { LogEntry } from '../../../hosting/src/data/documents.js';
 import { actionsInPhase, rolloutActions, targetActions } from '../../../hosting/src/model/actions.js';
 import { verdictRows } from '../../../hosting/src/model/analysis.js';
-import { formatDuration, formatPercent } from '../../../hosting/src/model/format.js';
+import { formatDuration, formatDurationShort, formatPercent } from '../../../hosting/src/model/format.js';
 import { filterHistory, NO_FILTER } from '../../../hosting/src/model/history.js';
 import { consoleLinks } from '../../../hosting/src/model/links.js';
 import { dateOf, periodChoiceOf, periodKey, periodLabel, periodOf } from '../../../hosting/src/model/period.js';
@@ -224,6 +224,16 @@ describe('formats', () => {
     [null, '—'],
   ])('%s ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+
+  it.each([
+    [250, '250 ms'],
+    [6200, '6.2 s'],
+    [270_000, '4.5 min'],
+    [10_000_000, '2.8 h'],
+    [3 * 86_400_000, '3 d'],
+  ])('on an axis, %s ms → %s', (ms, text) => {
+    expect(formatDurationShort(ms)).toBe(text);
   });
 
   it('percent', () => {
