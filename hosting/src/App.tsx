@@ -104,6 +104,7 @@ type Boot =
   | { readonly step: 'failed'; readonly error: string }
   | { readonly step: 'ready'; readonly services: Services; readonly session: Session | null | undefined };
 
+/** The dashboard. */
 export function App() {
   const [boot, setBoot] = useState<Boot>({ step: 'starting' });
   useEffect(() => {

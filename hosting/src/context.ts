@@ -9,6 +9,7 @@ export interface AppContextValue {
   readonly session: Session;
 }
 
+/** The services and the session, for the signed-in views. */
 export const AppContext = createContext<AppContextValue | null>(null);
 
 /** The app's context; only used below the signed-in shell. */

@@ -24,6 +24,7 @@ const WHAT: Readonly<Record<ActionView['action'], string>> = {
   rollbackTarget: 'The release serving now is reverted to the previous good revision.',
 };
 
+/** The confirmation dialog of an action. */
 export function ConfirmDialog({ action, subject, onConfirm, onCancel }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');

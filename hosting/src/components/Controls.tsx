@@ -18,6 +18,7 @@ export interface ControlsProps {
   readonly subject: string;
 }
 
+/** The controls of a rollout or a target. */
 export function Controls({ actions, targetId, rolloutId, subject }: ControlsProps) {
   const { services } = useApp();
   const [confirming, setConfirming] = useState<ActionView | null>(null);

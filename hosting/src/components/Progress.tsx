@@ -2,6 +2,7 @@
 import type { Rollout } from '../../../functions/src/domain/rollout.js';
 import { liveWeights, progressLabel, stepsOf } from '../model/progress.js';
 
+/** The rollout's steps: done, current, to come. */
 export function Steps({ rollout }: { rollout: Rollout }) {
   const steps = stepsOf(rollout);
   return (
@@ -19,6 +20,7 @@ export function Steps({ rollout }: { rollout: Rollout }) {
   );
 }
 
+/** The live split: a bar for the eye, the numbers in words. */
 export function Weights({ rollout }: { rollout: Rollout }) {
   const w = liveWeights(rollout);
   const text =

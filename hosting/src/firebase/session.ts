@@ -59,6 +59,7 @@ export async function refreshRoles(auth: Auth): Promise<void> {
   await auth.currentUser?.getIdToken(true);
 }
 
+/** Signs out. */
 export async function signOut(auth: Auth): Promise<void> {
   await firebaseSignOut(auth);
 }

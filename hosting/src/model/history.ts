@@ -16,6 +16,7 @@ export interface HistoryFilter {
   readonly to: Millis | null;
 }
 
+/** The filter that matches everything. */
 export const NO_FILTER: HistoryFilter = { outcome: 'all', kind: 'all', trigger: 'all', text: '', from: null, to: null };
 
 function haystack(r: Rollout): string {

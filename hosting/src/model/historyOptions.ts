@@ -5,6 +5,7 @@ import type { StopTrigger } from '../../../functions/src/domain/rollout.js';
 /** Every phase, finished ones first (what people filter by most). */
 export const PHASES_FOR_FILTER = [...TERMINAL_PHASES, ...ACTIVE_PHASES];
 
+/** Every stop trigger. */
 export const TRIGGERS_FOR_FILTER: readonly StopTrigger[] = [
   'incident',
   'analysis',

@@ -2,6 +2,7 @@
 import { DAY_MS, type Period } from '../../../functions/src/domain/dora.js';
 import type { Millis } from '../../../functions/src/domain/rollout.js';
 
+/** The preset periods, in days. */
 export const LAST_DAYS = [7, 30, 90] as const;
 export type LastDays = (typeof LAST_DAYS)[number];
 

@@ -247,6 +247,7 @@ function Measured({
   );
 }
 
+/** The DORA view. */
 export function Dora({ params }: { params: URLSearchParams }) {
   const { services, session } = useApp();
   const scope = readScope(session.roles);

@@ -96,6 +96,7 @@ function Filters({ filter, onChange }: { filter: HistoryFilter; onChange: (f: Hi
   );
 }
 
+/** A target's page: its card and its history with filters. */
 export function History({ targetId }: { targetId: string }) {
   const { services } = useApp();
   const [filter, setFilter] = useState<HistoryFilter>(NO_FILTER);

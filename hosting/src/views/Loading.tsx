@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Subscribed } from '../data/useSubscription.js';
 
+/** A listener's state: loading, its error, or its value rendered by `children`. */
 export function Loading<T>({
   state,
   what,

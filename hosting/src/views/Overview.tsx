@@ -6,6 +6,7 @@ import { useSubscription } from '../data/useSubscription.js';
 import { TargetCard } from './TargetCard.js';
 import { Loading } from './Loading.js';
 
+/** The overview: every target the person may read, live. */
 export function Overview() {
   const { services, session } = useApp();
   const scope = readScope(session.roles);

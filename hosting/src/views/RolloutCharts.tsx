@@ -9,6 +9,7 @@ import { trafficSeries } from '../model/traffic.js';
 
 const COLORS = { candidate: '#0b5cad', stable: '#5c6670', limit: '#b3261e' };
 
+/** The candidate's share of traffic over time. */
 export function TrafficChart({ rollout, log, now }: { rollout: Rollout; log: readonly LogEntry[]; now: number }) {
   const points = trafficSeries(rollout, log, now);
   const last = points[points.length - 1];
@@ -34,6 +35,7 @@ export function TrafficChart({ rollout, log, now }: { rollout: Rollout; log: rea
   );
 }
 
+/** Error rate and p99 latency per verdict, against their limits. */
 export function AnalysisCharts({ rollout }: { rollout: Rollout }) {
   const rows = verdictRows(rollout.verdicts);
   if (rows.length === 0)
@@ -82,6 +84,7 @@ export function AnalysisCharts({ rollout }: { rollout: Rollout }) {
   );
 }
 
+/** The verdicts with their numbers and limits. */
 export function VerdictTable({ rollout }: { rollout: Rollout }) {
   const rows = verdictRows(rollout.verdicts);
   if (rows.length === 0) return null;

@@ -105,6 +105,7 @@ function Smoke({ rollout }: { rollout: Rollout }) {
   );
 }
 
+/** A rollout's page. */
 export function RolloutDetail({ rolloutId }: { rolloutId: string }) {
   const { services, session } = useApp();
   const now = useNow(2000);

@@ -5,6 +5,7 @@ import type { Services } from '../firebase/app.js';
 import { signInAsTestUser, signInWithGoogle } from '../firebase/session.js';
 import { TEST_USERS } from '../firebase/testUsers.js';
 
+/** The sign-in page. */
 export function SignIn({ services }: { services: Services }) {
   const [error, setError] = useState<string | null>(null);
   const run = (attempt: Promise<void>) =>

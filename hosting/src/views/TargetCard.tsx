@@ -40,6 +40,7 @@ function ActiveRollout({ target, rollout }: { target: TargetDoc; rollout: Rollou
   );
 }
 
+/** A target's card. */
 export function TargetCard({ target }: { target: TargetDoc }) {
   const { session } = useApp();
   const now = useNow(5000);

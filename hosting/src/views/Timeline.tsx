@@ -3,6 +3,7 @@ import type { LogEntry } from '../data/documents.js';
 import { formatTime } from '../model/format.js';
 import { timelineOf } from '../model/timeline.js';
 
+/** A rollout's timeline. */
 export function Timeline({ log }: { log: readonly LogEntry[] }) {
   const items = timelineOf(log);
   if (items.length === 0) return <p class="muted">No events yet.</p>;
