@@ -27,11 +27,7 @@ export default defineConfig([
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['hosting/**/*.{js,ts}'],
-    languageOptions: { globals: globals.browser },
-  },
-  {
-    files: ['**/*.{ts,mts,cts}'],
+    files: ['**/*.{ts,mts,cts,tsx}'],
     extends: [tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
     rules: {
@@ -43,7 +39,12 @@ export default defineConfig([
     },
   },
   {
-    files: ['functions/src/**/*.ts', 'cli/**/*.ts', 'sandbox/**/*.ts'],
+    // The dashboard runs in the browser (its own tsconfig, hosting/tsconfig.json; vite.config.ts runs in Node).
+    files: ['hosting/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['functions/src/**/*.ts', 'cli/**/*.ts', 'sandbox/**/*.ts', 'hosting/src/**/*.{ts,tsx}'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -13,6 +13,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerRollbackCommand } from './commands/rollback.js';
 import { registerIncidentCommand } from './commands/incident.js';
 import { registerInboxCommand } from './commands/inbox.js';
+import { registerUsersCommand } from './commands/users.js';
 
 /** The program with every command registered. Exported so tests can inspect it without spawning a process. */
 export function createProgram(): Command {
@@ -37,6 +38,8 @@ export function createProgram(): Command {
         '  runway incident open                   a Cloud Monitoring incident for hello on the local stack',
         '  runway demo approval --wait            a release that waits for approval in Slack, approved by a click',
         '  runway inbox                           the Slack messages and emails of the local stack',
+        '  runway users grant ada@example.com approver production',
+        '                                         let a person approve in production on the dashboard',
         '',
         'Set RUNWAY_DEBUG=1 to print stack traces.',
       ].join('\n'),
@@ -49,6 +52,7 @@ export function createProgram(): Command {
   registerRollbackCommand(program);
   registerIncidentCommand(program);
   registerInboxCommand(program);
+  registerUsersCommand(program);
 
   // A command group (`runway`, `runway config`, …) given an unknown subcommand answers with its help. Set on the groups
   // only, after registration: commander copies the setting into commands created later, and a leaf command's own error

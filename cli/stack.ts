@@ -13,6 +13,10 @@ export interface StackInfo {
   readonly firestore: string;
   readonly pubsub: string;
   readonly functions: string;
+  /** The Auth emulator; absent from stacks started before the dashboard. */
+  readonly auth?: string;
+  /** The Hosting emulator serving the dashboard. */
+  readonly hosting?: string;
   readonly sandbox: {
     readonly cloudRun: string;
     readonly monitoring: string;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: the local stack. Builds the functions, starts the sandbox (the Cloud Run Admin API and Cloud Monitoring
-// stand-ins, with the demo service `hello` serving its first revision under steady traffic), points firebase-tools at the
-// installed Java emulators and runs the Firebase emulator suite (functions, Firestore, Pub/Sub, Cloud Tasks, hosting)
-// with Runway's functions wired to the sandbox, then says what runs where. Ctrl-C stops everything; a second Ctrl-C, or
+// `npm start`: the local stack. Builds the functions and the dashboard, starts the sandbox (the Cloud Run Admin API and
+// Cloud Monitoring stand-ins, with the demo service `hello` serving its first revision under steady traffic), points
+// firebase-tools at the installed Java emulators and runs the Firebase emulator suite (functions, Firestore, Pub/Sub,
+// Cloud Tasks, Auth, hosting) with Runway's functions wired to the sandbox, creates the dashboard's test users in the
+// Auth emulator (hosting/test-users.json), then says what runs where. Ctrl-C stops everything; a second Ctrl-C, or
 // a child that does not stop, is killed by PID.
 //
 //   npm start                        ports from firebase.json; the sandbox's APIs on 8090 (Cloud Run) and 8091 (Monitoring)
@@ -20,7 +21,7 @@ import { findEmulators, firebaseToolsEnv, javaVersion, repoRoot, runwayDir } fro
 import { portTaken, ProcessTree, signalAll, sleep } from './lib/processes.mjs';
 
 const PROJECT_ID = 'demo-runway';
-const ONLY = 'functions,firestore,pubsub,hosting';
+const ONLY = 'functions,firestore,pubsub,auth,hosting';
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
 const stateDir = process.env.RUNWAY_STACK_DIR ? path.resolve(process.env.RUNWAY_STACK_DIR) : runwayDir;
@@ -71,8 +72,9 @@ const LOCAL_SECRETS = {
   // The alerts webhook's token: it goes in the URL the banner prints.
   RUNWAY_ALERT_TOKEN: 'local-alert-token',
 };
-// Started by `--only functions,firestore,pubsub,hosting` (auth and logging are not).
+// Started by `--only functions,firestore,pubsub,auth,hosting` (logging is not).
 const USED = new Set([
+  'Auth',
   'Firestore',
   'Pub/Sub',
   'Functions',
@@ -113,6 +115,8 @@ function prepareConfig(base) {
   });
   const dir = path.join(stateDir, 'stack');
   fs.mkdirSync(dir, { recursive: true });
+  // This stack's own build of the dashboard (dashboardOutDir), so that two stacks never build into one directory.
+  config.hosting = { ...config.hosting, public: 'public' };
   for (const name of ['functions', 'hosting', 'firestore.rules', 'firestore.indexes.json', '.firebaserc']) {
     const link = path.join(dir, name);
     fs.rmSync(link, { force: true });
@@ -248,11 +252,16 @@ async function createEventsTopic(pubsub) {
   }
 }
 
-function runBuild() {
+/** Where the dashboard is built: hosting/dist (what firebase.json serves), or the port-base copy's own directory. */
+function dashboardOutDir(base) {
+  return base === null ? path.join(repoRoot, 'hosting', 'dist') : path.join(stateDir, 'stack', 'public');
+}
+
+/** `npm run build --workspace W [-- ARGS]`, with the npm that runs this script. */
+function runBuild(workspace = 'functions', extra = []) {
   const npm = process.env.npm_execpath;
-  const [command, args] = npm
-    ? [process.execPath, [npm, 'run', 'build', '--workspace', 'functions']]
-    : ['npm', ['run', 'build', '--workspace', 'functions']];
+  const npmArgs = ['run', 'build', '--workspace', workspace, ...(extra.length > 0 ? ['--', ...extra] : [])];
+  const [command, args] = npm ? [process.execPath, [npm, ...npmArgs]] : ['npm', npmArgs];
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
     child.once('error', () => resolve(false));
@@ -273,8 +282,9 @@ function describeTrigger(trigger) {
   // Before httpsTrigger: the emulator gives a task queue function an httpsTrigger too.
   if (trigger.taskQueueTrigger)
     return `Cloud Tasks queue ${trigger.entryPoint ?? trigger.name} (bake and approval timers)`;
+  // Before httpsTrigger too: the emulator gives a callable function an httpsTrigger as well.
+  if (trigger.callableTrigger || trigger.labels?.['deployment-callable'] === 'true') return 'callable (the dashboard)';
   if (trigger.httpsTrigger) return 'HTTPS';
-  if (trigger.callableTrigger) return 'callable';
   const schedule = trigger.schedule ?? trigger.scheduleTrigger;
   if (schedule) return `schedule "${schedule.schedule ?? '?'}" (the emulator does not run schedules)`;
   const event = trigger.eventTrigger;
@@ -287,11 +297,40 @@ function describeTrigger(trigger) {
   return event.eventType ?? 'event';
 }
 
+/**
+ * Creates the dashboard's test users (hosting/test-users.json) in the Auth emulator: Google accounts with their roles as
+ * the custom claim `runway` (functions/src/domain/claims.ts), so the sign-in page's one-click sign-in finds them.
+ */
+async function createTestUsers(auth) {
+  const users = JSON.parse(fs.readFileSync(path.join(repoRoot, 'hosting', 'test-users.json'), 'utf8'));
+  const url = `http://${auth}/identitytoolkit.googleapis.com/v1/projects/${PROJECT_ID}/accounts:batchCreate`;
+  const response = await fetch(url, {
+    method: 'POST',
+    // The Auth emulator's administrator token.
+    headers: { 'content-type': 'application/json', authorization: 'Bearer owner' },
+    body: JSON.stringify({
+      users: users.map((u) => ({
+        localId: u.uid,
+        email: u.email,
+        displayName: u.name,
+        emailVerified: true,
+        customAttributes: JSON.stringify({ runway: u.roles }),
+        providerUserInfo: [{ providerId: 'google.com', rawId: u.googleId, email: u.email, displayName: u.name }],
+      })),
+    }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok || (body.error ?? []).length > 0) {
+    throw new Error(`creating the test users in the Auth emulator: HTTP ${response.status} ${JSON.stringify(body)}`);
+  }
+  return users;
+}
+
 function firstExisting(candidates) {
   return candidates.find((candidate) => fs.existsSync(path.join(repoRoot, candidate)));
 }
 
-async function printReady(config, startedAt, sandbox, configFile, alertToken) {
+async function printReady(config, startedAt, sandbox, configFile, alertToken, testUsers) {
   const e = config.emulators;
   const at = (name, key = 'port') => `${e[name]?.host ?? '127.0.0.1'}:${e[name]?.[key]}`;
   const hub = (await getJson(`http://${at('hub')}/emulators`)) ?? {};
@@ -316,7 +355,8 @@ async function printReady(config, startedAt, sandbox, configFile, alertToken) {
     `  Firestore   ${addr('firestore').padEnd(22)} export FIRESTORE_EMULATOR_HOST=${addr('firestore')}`,
     `  Pub/Sub     ${addr('pubsub').padEnd(22)} export PUBSUB_EMULATOR_HOST=${addr('pubsub')}`,
     `  Functions   http://${addr('functions')}`,
-    `  Hosting     http://${addr('hosting')}  (placeholder dashboard)`,
+    `  Dashboard   http://${addr('hosting')}  (sign in as a test user: ${testUsers.map((u) => u.email).join(', ')})`,
+    `  Auth        ${addr('auth').padEnd(22)} export FIREBASE_AUTH_EMULATOR_HOST=${addr('auth')}`,
     `  Hub         http://${addr('hub')}/emulators`,
     '',
     '  Sandbox',
@@ -350,6 +390,8 @@ async function printReady(config, startedAt, sandbox, configFile, alertToken) {
     '    npx runway rollback hello.local --reason "…" --wait',
     '                                        roll hello back now: its rollout, or its last release',
     '    npx runway demo --help              the other scenarios (slow, crash, unhealthy)',
+    '    npx runway users grant EMAIL ROLE [ENV]',
+    '                                        give someone a dashboard role (viewer, deployer, approver, admin)',
     '    npx runway config validate          is runway.yaml valid?',
     `    npx runway events parse --source cloud-build ${fixture ?? 'FILE'}`,
     '                                        what a Cloud Build message becomes, or why it is ignored',
@@ -374,6 +416,7 @@ async function printReady(config, startedAt, sandbox, configFile, alertToken) {
         pubsub: addr('pubsub'),
         functions: addr('functions'),
         hosting: addr('hosting'),
+        auth: addr('auth'),
         hub: addr('hub'),
         functionsLoaded: triggers.map((t) => t.entryPoint ?? t.name),
         sandbox: {
@@ -409,6 +452,13 @@ async function main() {
   const buildStarted = Date.now();
   if (!(await runBuild())) throw new Error('the functions build failed (see above); nothing was started');
   console.log(`✔ built in ${seconds(Date.now() - buildStarted)}`);
+  const outDir = dashboardOutDir(base);
+  console.log(`▸ building the dashboard (npm run build --workspace hosting) into ${rel(outDir)}`);
+  const dashboardStarted = Date.now();
+  if (!(await runBuild('hosting', ['--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn']))) {
+    throw new Error('the dashboard build failed (see above); nothing was started');
+  }
+  console.log(`✔ built in ${seconds(Date.now() - dashboardStarted)}`);
 
   const emulators = findEmulators();
   const { version } = javaVersion();
@@ -527,7 +577,8 @@ async function main() {
   }
   tree.remember();
   await createEventsTopic(`${config.emulators.pubsub.host}:${config.emulators.pubsub.port}`);
-  await printReady(config, startedAt, sandbox.state, configFile, secrets.RUNWAY_ALERT_TOKEN ?? '');
+  const testUsers = await createTestUsers(`${config.emulators.auth.host}:${config.emulators.auth.port}`);
+  await printReady(config, startedAt, sandbox.state, configFile, secrets.RUNWAY_ALERT_TOKEN ?? '', testUsers);
   passThrough = true;
   await exitedPromise;
   if (!stopping) await stop(`the emulator suite exited unexpectedly (${exited}; see ${rel(logFile)})`, 1);

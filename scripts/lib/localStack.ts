@@ -35,6 +35,8 @@ const stackFileSchema = z.object({
   firestore: z.string(),
   pubsub: z.string(),
   functions: z.string(),
+  hosting: z.string(),
+  auth: z.string(),
   hub: z.string(),
   functionsLoaded: z.array(z.string()),
   sandbox: z.object({
@@ -63,6 +65,9 @@ export interface LocalStack {
   readonly firestore: string;
   readonly pubsub: string;
   readonly functions: string;
+  /** The Hosting emulator serving the dashboard, and the Auth emulator it signs in with. */
+  readonly hosting: string;
+  readonly auth: string;
   readonly functionsLoaded: readonly string[];
   /** The sandbox's API base URLs and service URLs. */
   readonly sandbox: z.infer<typeof stackFileSchema>['sandbox'];
@@ -240,6 +245,8 @@ async function launch(
     firestore: stack.firestore,
     pubsub: stack.pubsub,
     functions: stack.functions,
+    hosting: stack.hosting,
+    auth: stack.auth,
     functionsLoaded: stack.functionsLoaded,
     sandbox: stack.sandbox,
     alerts: stack.alerts,

@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/actor.js';
 import type { OutcomeStatus } from '../../domain/decision.js';
 import type { Effect, EffectType } from '../../domain/effects.js';
 import type { RunwayEvent, RunwayEventType } from '../../domain/events.js';
+import { environmentOf } from '../../domain/environment.js';
 import { emptyTarget, type Millis, type Rollout, type TargetState, type TimerPurpose } from '../../domain/rollout.js';
 
 /** Where an outbox effect stands. `failed` is final: only best-effort effects (notify, publish) end there. */
@@ -101,15 +102,15 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** The target document for a state. */
+/** The target document for a state, with its `environment` for queries and security rules. */
 export function toTargetDoc(state: TargetState): DocumentData {
-  return { ...plain(state), updatedAtTs: Timestamp.fromMillis(state.updatedAt) };
+  return { ...plain(state), environment: environmentOf(state.id), updatedAtTs: Timestamp.fromMillis(state.updatedAt) };
 }
 
 /** The state in a target document (fields added to TargetState since it was written take their empty values). */
 export function fromTargetDoc(targetId: string, data: DocumentData | undefined): TargetState {
   if (data === undefined) return emptyTarget(targetId);
-  const { updatedAtTs: _ignored, ...stored } = data;
+  const { updatedAtTs: _ignored, environment: _derived, ...stored } = data;
   const state = { ...emptyTarget(targetId), ...(stored as Partial<TargetState>) };
   return { ...state, active: state.active && withDefaults(state.active), queue: state.queue.map(withDefaults) };
 }
@@ -119,9 +120,16 @@ function withDefaults<R extends Rollout>(rollout: R): R {
   return { ...rollout, kind: rollout.kind ?? 'release', stop: rollout.stop ?? null };
 }
 
-/** The rollout mirror document: the rollout as it is now, queryable by targetId, phase and createdAt. */
+/**
+ * The rollout mirror document: the rollout as it is now, queryable by targetId, environment (for security rules),
+ * phase, createdAt and finishedAt.
+ */
 export function toRolloutDoc(rollout: Rollout): DocumentData {
-  return { ...plain(rollout), updatedAtTs: Timestamp.fromMillis(rollout.updatedAt) };
+  return {
+    ...plain(rollout),
+    environment: environmentOf(rollout.targetId),
+    updatedAtTs: Timestamp.fromMillis(rollout.updatedAt),
+  };
 }
 
 /** A new outbox entry for an effect decided at `now`. */
