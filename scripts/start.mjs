@@ -405,7 +405,7 @@ async function printReady(config, startedAt, sandbox, configFile, alertToken, te
     '  Ctrl-C stops everything. Function logs follow.',
     '',
   ];
-  console.log(lines.join('\n'));
+  // stack.json first, then the ready line: whoever waits for the line (the tests, scripts) reads the file at once.
   fs.writeFileSync(
     stackFile,
     `${JSON.stringify(
@@ -438,6 +438,7 @@ async function printReady(config, startedAt, sandbox, configFile, alertToken, te
       2,
     )}\n`,
   );
+  console.log(lines.join('\n'));
 }
 
 async function main() {
