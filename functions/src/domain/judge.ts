@@ -10,8 +10,8 @@
  *   a candidate no worse than stable is rolled back with probability at most 1 − confidence, however often it is
  *   judged. A limit the stable revision breaks as well (a dependency is down) does not count against the candidate.
  * - **Moving on needs clean numbers.** A step passes only with at least `minRequests` requests, numbers within every
- *   limit and every `compareWithStable` allowance, and evidence of harm short of suspicion (halfway to a rollback, in
- *   log terms). Anything else without strong evidence yet is **inconclusive**: the bake is extended to gather more
+ *   limit and every `compareWithStable` allowance, and evidence of harm short of suspicion (no family of tests with
+ *   e ≥ 3 of its own). Anything else without strong evidence yet is **inconclusive**: the bake is extended to gather more
  *   (then `inconclusive.then`). Never promote on no evidence.
  *
  * At the end of a bake (stage `final`), first match wins:
@@ -23,7 +23,8 @@
  * 5. **inconclusive** when the p99 is over `maxP99LatencyMs` (noting when the stable revision is as slow);
  * 6. **inconclusive** when the p99 is more than `maxP99LatencyIncreasePercent` over the stable revision's (and at least
  *    {@link LATENCY_NOISE_MS} more);
- * 7. **inconclusive** when the evidence of harm is suspicious: e ≥ √(1/(1 − confidence));
+ * 7. **inconclusive** when the evidence of harm is suspicious: one family of tests has e ≥ 3 of its own
+ *    ({@link SUSPICION_LOG_E});
  * 8. **pass**.
  *
  * While the step bakes (stage `interim`, every `sequential.checkEvery`, on what Cloud Monitoring has reported so far):
@@ -42,8 +43,8 @@ import {
   combine,
   recordWindow,
   rollbackLevel,
+  SUSPICION_LOG_E,
   type AnalysisEvidence,
-  type CombinedEvidence,
   type Family,
 } from './analysis/evidence.js';
 import { RELATIVE_THRESHOLDS_MS } from './analysis/thresholds.js';
@@ -232,14 +233,15 @@ export function judge(metrics: AnalysisMetrics, limits: AnalysisSpec, context: J
   if (combined.logE >= rollbackAt) {
     return decided(
       'fail',
-      `${harmReason(metrics, limits, window, combinedRaw)} (strong evidence: ${strength(combined)})`,
+      `${harmReason(metrics, limits, window, combinedRaw.strongest)} (strong evidence: ${strength(combined)})`,
     );
   }
-  // Evidence of harm halfway to a rollback (in log terms) is suspicion: never enough to roll back, but no step passes
-  // on it either. A fault too small to show in one step still stops the rollout from moving on until it shows.
+  // One family of tests leaning towards harm (e ≥ 3 of its own) is suspicion: never enough to roll back, but no step
+  // passes on it either. A fault too small to show in one step still stops the rollout from moving on until it shows,
+  // or until more data clears it.
   const suspicion =
-    combined.logE >= rollbackAt / 2
-      ? `suspicious: ${harmReason(metrics, limits, window, combinedRaw)} (evidence e = ${expOf(combined.logE)}, rolls back at ${expOf(rollbackAt)}); baking longer`
+    combinedRaw.suspectLogE >= SUSPICION_LOG_E
+      ? `suspicious: ${harmReason(metrics, limits, window, combinedRaw.suspect)} (${FAMILY_NAMES[combinedRaw.suspect]} e = ${expOf(combinedRaw.suspectLogE)}; all the tests together e = ${expOf(combined.logE)}, a rollback needs ${expOf(rollbackAt)}); baking longer`
       : null;
   if (context.stage === 'interim') {
     if (!context.mayConclude) return undecided('continue', 'baking');
@@ -343,15 +345,18 @@ function passGate(metrics: AnalysisMetrics, limits: AnalysisSpec, peer: Revision
   return null;
 }
 
-/** One sentence on what the strongest evidence of harm is, from this window's numbers. */
-function harmReason(
-  metrics: AnalysisMetrics,
-  limits: AnalysisSpec,
-  window: HarmEvidence,
-  combined: CombinedEvidence,
-): string {
+/** How a reason names each family of tests. */
+const FAMILY_NAMES: Readonly<Record<Family, string>> = {
+  errors: 'the error comparison with stable',
+  latency: 'the latency comparison with stable',
+  errorRate: 'the error rate limit',
+  slowRate: 'the p99 limit',
+};
+
+/** One sentence on what a family's evidence of harm is, from this window's numbers. */
+function harmReason(metrics: AnalysisMetrics, limits: AnalysisSpec, window: HarmEvidence, family: Family): string {
   const { candidate, stable } = metrics;
-  switch (combined.strongest) {
+  switch (family) {
     case 'errors': {
       const share = stable ? shareOf(candidate.requests, stable.requests) : null;
       return `${candidate.errors} of the ${candidate.errors + (stable?.errors ?? 0)} 5xx responses came from the candidate, which served ${pct(share)} of the requests`;
@@ -375,7 +380,7 @@ function harmReason(
       return `${pct(requests > 0 ? slow / requests : null)} of ${requests} requests were slower than ${limits.maxP99LatencyMs} ms: p99 over the limit`;
     }
     default:
-      return assertNever(combined.strongest, 'evidence family');
+      return assertNever(family, 'evidence family');
   }
 }
 
@@ -387,7 +392,8 @@ function strength(e: VerdictEvidence): string {
 function expOf(logE: number): string {
   const value = Math.exp(logE);
   if (!Number.isFinite(value)) return 'e^' + Math.round(logE);
-  return value >= 10_000 ? value.toExponential(1) : String(Math.round(value));
+  if (value >= 10_000) return value.toExponential(1);
+  return value >= 10 ? String(Math.round(value)) : String(Number(value.toFixed(1)));
 }
 
 function pct(share: number | null): string {

@@ -300,7 +300,24 @@ const WITH_STABLE: Row[] = [
     stable: [45_000, 45, 90],
     next: 'inconclusive',
     reason:
-      /^suspicious: 25 of the 70 5xx responses came from the candidate, which served 10% of the requests \(evidence e = \d+, rolls back at 200\); baking longer$/,
+      /^suspicious: 25 of the 70 5xx responses came from the candidate, which served 10% of the requests \(the error comparison with stable e = \d+; all the tests together e = \d+, a rollback needs 200\); baking longer$/,
+    compared: true,
+  },
+  {
+    name: '… fewer of them: one family leans towards harm (e ≥ 3), all the tests together far from a rollback → inconclusive (rule 7)',
+    candidate: [5_000, 17, 100],
+    stable: [45_000, 45, 90],
+    next: 'inconclusive',
+    reason:
+      /^suspicious: 17 of the 62 5xx responses came from the candidate, which served 10% of the requests \(the error comparison with stable e = 5\.\d; all the tests together e = 0\.\d, a rollback needs 200\); baking longer$/,
+    compared: true,
+  },
+  {
+    name: '… fewer still (0.3%): within the chance a healthy candidate has → pass',
+    candidate: [5_000, 15, 100],
+    stable: [45_000, 45, 90],
+    next: 'pass',
+    reason: /no worse than stable$/,
     compared: true,
   },
   {

@@ -59,6 +59,18 @@ describe('evidence across segments', () => {
     expect(combine(e, 2).logE).toBeGreaterThan(Math.log((1 / 3) * 0.35 * 10_000) - 1e-9);
   });
 
+  it('names the suspect: the family with the most evidence of its own, unweighted, from its best starting segment', () => {
+    // Weighted, the comparison's e = 20 (× 0.35 = 7) is the strongest; unweighted, the p99 limit's e = 40 over both
+    // segments (× 0.15 = 6) is the larger, and the suspect.
+    let e = recordWindow(null, 0, 0, { ...NO_EVIDENCE, errors: Math.log(20), slowRate: Math.log(5) });
+    e = recordWindow(e, 1, 1, { ...NO_EVIDENCE, errors: 0, slowRate: Math.log(8) });
+    const combined = combine(e, 2);
+    expect(combined.strongest).toBe('errors');
+    expect(combined.suspect).toBe('slowRate');
+    expect(Math.exp(combined.suspectLogE)).toBeCloseTo(40, 9);
+    expect(combine(recordWindow(null, 0, 0, NO_EVIDENCE), 3)).toMatchObject({ suspectLogE: 0 });
+  });
+
   it('rolls back at 1/(1 − confidence)', () => {
     expect(Math.exp(rollbackLevel(0.995))).toBeCloseTo(200, 6);
     expect(Math.exp(rollbackLevel(0.99))).toBeCloseTo(100, 6);
