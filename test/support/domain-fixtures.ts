@@ -673,7 +673,7 @@ export function driveTo(stage: Stage, options: DriveOptions = {}): Sim {
   const step = options.step ?? 0;
   const arrived = (): boolean =>
     isAt(stage, sim.state.active) && (!stage.startsWith('progressing') || sim.active.step === step);
-  for (let i = 0; i < 40 && !arrived(); i++) {
+  for (let i = 0; i < 200 && !arrived(); i++) {
     if (!sim.state.active) break;
     sim.proceed();
   }

@@ -57,7 +57,7 @@ describe('defaults of an almost-empty target', () => {
     ],
     ['analysis.inconclusive.maxExtensions 3', target.analysis.inconclusive.maxExtensions, 3],
     ['analysis.inconclusive.then hold', target.analysis.inconclusive.then, 'hold'],
-    ['analysis.sequential.checkEvery 1m', target.analysis.sequential.checkEvery, 60_000],
+    ['analysis.sequential.checkEvery 20s', target.analysis.sequential.checkEvery, 20_000],
     ['analysis.sequential.confidence 0.995', target.analysis.sequential.confidence, 0.995],
     ['analysis.sequential.errorRatio 1.5', target.analysis.sequential.errorRatio, 1.5],
     ['analysis.sequential.latencyRatio 1.25', target.analysis.sequential.latencyRatio, 1.25],
@@ -117,7 +117,7 @@ describe('defaults inside sections that are given', () => {
       compareWithStable: { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
       inconclusive: { maxExtensions: 3, then: 'fail' },
       sequential: {
-        checkEvery: 60_000,
+        checkEvery: 20_000,
         confidence: 0.995,
         errorRatio: 1.5,
         latencyRatio: 1.25,

@@ -69,7 +69,7 @@ describe('the example runway.yaml', () => {
       compareWithStable: { maxErrorRateIncrease: 1, maxP99LatencyIncreasePercent: 50 },
       inconclusive: { maxExtensions: 2, then: 'hold' },
       sequential: {
-        checkEvery: 60_000,
+        checkEvery: 20_000,
         confidence: 0.995,
         errorRatio: 1.5,
         latencyRatio: 1.25,

@@ -55,11 +55,11 @@ describe('decide(): the first bake of a step waits out the metrics delay', () =>
     expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +180s']);
   });
 
-  it('… and is checked every minute meanwhile with the default checks; the bake still ends after the delay', () => {
+  it('… and is checked every 20 s meanwhile with the default checks; the bake still ends after the delay', () => {
     const sim = driveTo('progressing:baking', {
       policy: policyOf({ strategy: { canary: { steps: [{ weight: 10, bake: 0 }] } } }),
     });
-    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +60s']);
+    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +20s']);
     expect(sim.active.bakeEndsAt).toBe(sim.now + 180_000);
   });
 

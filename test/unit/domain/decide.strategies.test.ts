@@ -91,8 +91,8 @@ describe('decide(): strategies end to end', () => {
 
   it('canary with the default steps from runway.yaml (10%, 50%, 5m bake each) and the default 3m metrics delay', () => {
     const sim = driveTo('progressing:baking', { policy: policyOf({}) });
-    // Checked every minute (the default sequential.checkEvery) until the bake and the delay are over.
-    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +60s']);
+    // Checked every 20 s (the default sequential.checkEvery) until the bake and the delay are over.
+    expect(describeWork(sim.decisions.at(-1)!, sim.now)).toEqual(['timer bake +20s']);
     expect(sim.active.bakeEndsAt).toBe(sim.now + 480_000);
   });
 

@@ -7,7 +7,7 @@
  * (equal weights): the odds θ/(1 − θ) of each alternative are the null's odds times a multiplier of {@link ODDS_GRID}.
  * Each ratio, taken over a growing count, is a test supermartingale for every θ on the null's side of θ0, and so is
  * their mean: by Ville's inequality the e-value stays below 1/α at every look with probability at least 1 − α, however
- * often it is looked at. That is what lets Runway judge a step every minute without paying for the peeking.
+ * often it is looked at. That is what lets Runway judge a step every few seconds without paying for the peeking.
  *
  * - {@link logEvidenceAbove}: evidence that θ > θ0 (harm: more errors than the null allows);
  * - {@link logEvidenceBelow}: evidence that θ < θ0 (no harm: fewer than a harmful candidate would have).

@@ -4,7 +4,7 @@
  *
  * Each bake of a step is a **segment** (a step resumed after a pause starts a new one): its window grows from the
  * step's start, and each analysis replaces the segment's log e-values with those of the grown window. Within a segment
- * each test's e-value is a test supermartingale in the requests served (evalues.ts), so it may be looked at every minute.
+ * each test's e-value is a test supermartingale in the requests served (evalues.ts), so it may be looked at as often as one likes.
  *
  * Across segments the candidate's share of traffic changes, so each segment tests afresh and the segments' e-values are
  * multiplied: the product, from any starting segment on, is again an e-value. A fault that shows only at a later step
