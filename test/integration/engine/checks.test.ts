@@ -1,6 +1,6 @@
 /**
  * Checks while a step bakes (`analysis.sequential.checkEvery`), through the engine, the Firestore outbox and the effect
- * runner with in-memory ports: a healthy candidate is checked every minute and promoted when its bakes end; a faulty
+ * runner with in-memory ports: a healthy candidate is checked every 20 s and promoted when its bakes end; a faulty
  * one is rolled back by the first check that finds strong evidence of harm, long before its bake would have ended.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,24 +31,27 @@ function analyses(): RunAnalysis[] {
   return h.ports.metrics.calls;
 }
 
-describe('checks while a step bakes, with the default checkEvery (1m)', () => {
+describe('checks while a step bakes, with the default checkEvery (20s)', () => {
   beforeEach(() => {
     h.ports.metrics.setDefault({ requests: 1_000, errors: 1, p99LatencyMs: 120 });
   });
 
-  it('checks a healthy candidate every minute of its bake and metrics delay, then judges it and promotes it', async () => {
+  it('checks a healthy candidate every 20 s of its bake and metrics delay, then judges it and promotes it', async () => {
     const started = h.clock.now();
     await h.engine.handle(buildSucceeded('healthy1', started));
     const report = await drive(h);
     expect(report.errors).toEqual([]);
     const rollout = await h.rollout(rolloutIdOf(CHECKOUT, 'healthy1'));
     expect(rollout?.phase).toBe('succeeded');
-    // 5m bake + 3m metrics delay: checks at 1…7 minutes (up to now), then the step's judgement (up to now − 3m).
+    // 5m bake + 3m metrics delay: checks at 20 s, 40 s, … 7m40s (up to now), then the step's judgement at 8m (up to
+    // now − 3m).
     const calls = analyses();
-    expect(calls).toHaveLength(8);
+    expect(calls).toHaveLength(24);
     const stepStart = calls[0]!.windowStart;
-    expect(calls.slice(0, 7).map((c) => (c.windowEnd - stepStart) / 60_000)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect((calls[7]!.windowEnd - stepStart) / 60_000).toBe(5);
+    expect(calls.slice(0, 23).map((c) => (c.windowEnd - stepStart) / 20_000)).toEqual(
+      Array.from({ length: 23 }, (_, i) => i + 1),
+    );
+    expect((calls[23]!.windowEnd - stepStart) / 60_000).toBe(5);
     expect(rollout?.verdicts.map((v) => [v.stage, v.result])).toEqual([['final', 'pass']]);
   });
 
