@@ -235,7 +235,16 @@ async function launch(
   }
   tree.remember();
 
-  const stack = stackFileSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'stack.json'), 'utf8')));
+  // Whatever fails from here on, the stack is up: stop it, or its emulators outlive the test run.
+  let stack: z.infer<typeof stackFileSchema>;
+  try {
+    stack = stackFileSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'stack.json'), 'utf8')));
+  } catch (error) {
+    await stop();
+    throw new Error(`the local stack said it was ready, but its stack.json is unreadable: ${String(error)}`, {
+      cause: error,
+    });
+  }
   if (stack.projectId !== STACK_PROJECT_ID) {
     await stop();
     throw new Error(`the stack runs project ${stack.projectId}, not ${STACK_PROJECT_ID}`);
