@@ -10,14 +10,11 @@
  * Waits are polls with a deadline, not timed assertions.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
-import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoBuildMessage } from '../../cli/demo/buildMessage.js';
-import { demoImage } from '../../sandbox/src/images.js';
+import type { Firestore } from 'firebase-admin/firestore';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
-import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
+import { STACK_PROJECT_ID } from '../../scripts/lib/localStack.js';
+import { publishDemoBuild, useLocalStack } from '../support/e2eStack.js';
 
 const POLL_MS = 250;
 const DEADLINE_MS = 120_000;
@@ -29,38 +26,12 @@ interface Inbox {
   ephemeral: { user: string; text: string }[];
 }
 
-let stack: LocalStack | undefined;
-let app: App | undefined;
+const e2e = useLocalStack('approval');
+const running = e2e.stack;
 let db: Firestore;
-let firestoreHostBefore: string | undefined;
-let failed = false;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-  firestoreHostBefore = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = stack.firestore;
-  app = initializeApp({ projectId: STACK_PROJECT_ID }, `e2e-approval-${process.pid}`);
-  db = getFirestore(app);
+beforeAll(() => {
+  db = e2e.db();
 });
-
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') failed = true;
-});
-
-afterAll(async () => {
-  if (app) await deleteApp(app);
-  if (firestoreHostBefore === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-  else process.env.FIRESTORE_EMULATOR_HOST = firestoreHostBefore;
-  if (!stack) return;
-  const { exit, leftBehind } = await stack.stop();
-  expect(leftBehind, `processes of the stack still running after start.mjs ended (${exit}); killed`).toEqual([]);
-  if (!failed) fs.rmSync(stack.dir, { recursive: true, force: true });
-});
-
-function running(): LocalStack {
-  if (!stack) throw new Error('the local stack did not start');
-  return stack;
-}
 
 function slackUrl(): string {
   const url = running().sandbox.slack;
@@ -99,24 +70,13 @@ describe('approval in Slack on the local stack', () => {
   const rolloutId = `${TARGET_ID}@${buildId}`;
 
   it('waits for approval, announced with buttons in #releases and by email', async () => {
-    const message = demoBuildMessage({
+    // Throws unless the emulator took the message.
+    await publishDemoBuild(running(), {
       buildId,
-      projectId: STACK_PROJECT_ID,
-      region: 'europe-west1',
       service: 'hello-prod',
-      image: demoImage('v2'),
-      finishedAt: Date.now(),
+      tag: 'v2',
       authorEmail: 'dev@demo-runway.example',
     });
-    const response = await fetch(
-      `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/cloud-builds:publish`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ messages: [message] }),
-      },
-    );
-    expect(response.ok).toBe(true);
     await waitFor('awaiting_approval', async () =>
       (await rolloutDoc(rolloutId))?.phase === 'awaiting_approval' ? true : undefined,
     );

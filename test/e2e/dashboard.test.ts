@@ -14,14 +14,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
-import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import type { Firestore } from 'firebase-admin/firestore';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoBuildMessage } from '../../cli/demo/buildMessage.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
-import { demoImage } from '../../sandbox/src/images.js';
-import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
 import {
   ARTIFACTS,
   axeViolations,
@@ -33,6 +29,7 @@ import {
 } from '../support/browser.js';
 import { runway } from '../support/cli.js';
 import { DORA_EXPECTED, DORA_TARGET, seedDoraHistory } from '../support/doraHistory.js';
+import { publishDemoBuild, useLocalStack } from '../support/e2eStack.js';
 import {
   latencyReport,
   recordTransitions,
@@ -45,54 +42,32 @@ const TARGET_ID = 'hello.local';
 const DEADLINE_MS = 120_000;
 const REPORT_DIR = path.join(ARTIFACTS, 'dashboard');
 
-let stack: LocalStack | undefined;
-let app: App | undefined;
+const e2e = useLocalStack('dashboard', { configFile: 'test/e2e/dashboard.runway.yaml' });
+const running = e2e.stack;
 let db: Firestore;
 let browser: Browser | undefined;
 let desktop: BrowserContext;
 let page: Page;
-let firestoreHostBefore: string | undefined;
-let failed = false;
 const pageErrors: string[] = [];
 const axeByView: Record<string, AxeViolation[]> = {};
 const seen: Seen[] = [];
 const measured: string[] = [];
 let committed = 0;
 
-function running(): LocalStack {
-  if (!stack) throw new Error('the local stack did not start');
-  return stack;
-}
-
 const url = (hash = '') => `http://${running().hosting}/${hash}`;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ configFile: 'test/e2e/dashboard.runway.yaml' });
-  firestoreHostBefore = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = stack.firestore;
-  app = initializeApp({ projectId: STACK_PROJECT_ID }, `e2e-dashboard-${process.pid}`);
-  db = getFirestore(app);
+  db = e2e.db();
   browser = await launchChromium();
   desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await desktop.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') failed = true;
-});
-
 afterAll(async () => {
   fs.mkdirSync(REPORT_DIR, { recursive: true });
   fs.writeFileSync(path.join(REPORT_DIR, 'axe.json'), `${JSON.stringify(axeByView, null, 2)}\n`);
   await browser?.close();
-  if (app) await deleteApp(app);
-  if (firestoreHostBefore === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-  else process.env.FIRESTORE_EMULATOR_HOST = firestoreHostBefore;
-  if (!stack) return;
-  const { exit, leftBehind } = await stack.stop();
-  expect(leftBehind, `processes of the stack still running after start.mjs ended (${exit}); killed`).toEqual([]);
-  if (!failed) fs.rmSync(stack.dir, { recursive: true, force: true });
 });
 
 /** Polls until `probe` gives a value; past the deadline, fails with the end of the suite's log. */
@@ -113,23 +88,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
 /** Publishes a Cloud Build notification for demo image `tag`, as `runway demo` does; returns the rollout id. */
 async function release(tag: string): Promise<string> {
   const buildId = randomUUID();
-  const message = demoBuildMessage({
-    buildId,
-    projectId: STACK_PROJECT_ID,
-    region: 'europe-west1',
-    service: 'hello',
-    image: demoImage(tag),
-    finishedAt: Date.now(),
-  });
-  const response = await fetch(
-    `http://${running().pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/cloud-builds:publish`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: [message] }),
-    },
-  );
-  if (!response.ok) throw new Error(`publish: HTTP ${response.status} ${await response.text()}`);
+  await publishDemoBuild(running(), { buildId, service: 'hello', tag });
   return `${TARGET_ID}@${buildId}`;
 }
 

@@ -17,16 +17,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
-import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoBuildMessage, type PubSubMessage } from '../../cli/demo/buildMessage.js';
+import type { Firestore } from 'firebase-admin/firestore';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PubSubMessage } from '../../cli/demo/buildMessage.js';
 import { demoNotification } from '../../cli/demo/incident.js';
 import { runway } from '../support/cli.js';
 import { base64Json, pubsubRest } from '../../scripts/lib/pubsubRest.js';
 import { demoImage } from '../../sandbox/src/images.js';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
-import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
+import { STACK_PROJECT_ID } from '../../scripts/lib/localStack.js';
+import { publishDemoBuild, useLocalStack } from '../support/e2eStack.js';
 
 const POLL_MS = 250;
 /** A canary of two 6 s steps, the smoke checks and a 5 s guard window take ~25 s; this is a limit, not a timing. */
@@ -39,41 +39,12 @@ interface ServiceResource {
   traffic: { type?: string | number; revision?: string; percent?: number; tag?: string }[];
 }
 
-let stack: LocalStack | undefined;
-let app: App | undefined;
+const e2e = useLocalStack('rollouts');
+const running = e2e.stack;
 let db: Firestore;
-let firestoreHostBefore: string | undefined;
-let failed = false;
-
-beforeAll(async () => {
-  stack = await startLocalStack();
-  // `npm test` points FIRESTORE_EMULATOR_HOST at its own emulator, and the Admin SDK prefers it over any setting: this
-  // file talks to the stack's Firestore instead.
-  firestoreHostBefore = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = stack.firestore;
-  app = initializeApp({ projectId: STACK_PROJECT_ID }, `e2e-${process.pid}`);
-  db = getFirestore(app);
+beforeAll(() => {
+  db = e2e.db();
 });
-
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') failed = true;
-});
-
-afterAll(async () => {
-  if (app) await deleteApp(app);
-  if (firestoreHostBefore === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-  else process.env.FIRESTORE_EMULATOR_HOST = firestoreHostBefore;
-  if (!stack) return;
-  const { exit, leftBehind } = await stack.stop();
-  expect(leftBehind, `processes of the stack still running after start.mjs ended (${exit}); killed`).toEqual([]);
-  // A passing run leaves nothing; a failing one keeps the logs (start.log, logs/) to read.
-  if (!failed) fs.rmSync(stack.dir, { recursive: true, force: true });
-});
-
-function running(): LocalStack {
-  if (!stack) throw new Error('the local stack did not start');
-  return stack;
-}
 
 /** Publishes a message to `topic` (default `cloud-builds`) through the emulator's REST API, as `runway demo` does. */
 async function publish(message: PubSubMessage | { data: string }, topic = 'cloud-builds'): Promise<void> {
@@ -83,15 +54,7 @@ async function publish(message: PubSubMessage | { data: string }, topic = 'cloud
 /** Publishes a build of demo image `tag`; returns the build's message and id. */
 async function release(tag: string): Promise<{ buildId: string; message: PubSubMessage }> {
   const buildId = randomUUID();
-  const message = demoBuildMessage({
-    buildId,
-    projectId: STACK_PROJECT_ID,
-    region: 'europe-west1',
-    service: 'hello',
-    image: demoImage(tag),
-    finishedAt: Date.now(),
-  });
-  await publish(message);
+  const message = await publishDemoBuild(running(), { buildId, service: 'hello', tag });
   return { buildId, message };
 }
 
