@@ -1,7 +1,7 @@
 /**
  * The zod schema of runway.yaml. It is the single source of truth for the file's shape, its defaults (documented beside
  * each field, and in docs/configuration.md) and the JSON Schema that editors use (`npm run schema` writes
- * runway.schema.json). The strategy-independent sections of a target live in sections.ts.
+ * runway.schema.json). The strategy-independent sections of a target live in sections.ts and analysisSection.ts.
  *
  * Objects are strict: an unknown field is an error, because a misspelt `guardWindw` silently falling back to the default is
  * exactly the kind of surprise a deployment tool must not spring. Top-level keys starting with `x-` are free for YAML
@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import { suggestKey, unknownFieldMessage } from './messages.js';
+import { analysisSchema } from './analysisSection.js';
 import {
-  analysisSchema,
   approvalSchema,
   candidateSchema,
   durationSchema,
