@@ -20,16 +20,15 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { demoBuildMessage } from '../cli/demo/buildMessage.js';
 import { demoNotification } from '../cli/demo/incident.js';
 import type { EffectDoc } from '../functions/src/adapters/firestore/documents.js';
 import type { AlertTiming } from '../functions/src/adapters/alerts/intake.js';
 import { isTerminal } from '../functions/src/domain/phase.js';
 import type { Rollout } from '../functions/src/domain/rollout.js';
 import type { EffectTiming } from '../functions/src/engine/types.js';
-import { demoImage } from '../sandbox/src/images.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../scripts/lib/localStack.js';
 import { base64Json, pubsubRest } from '../scripts/lib/pubsubRest.js';
+import { publishDemoBuild } from '../scripts/lib/demoBuild.js';
 
 const TARGET_ID = 'hello.local';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,18 +95,7 @@ async function main(): Promise<void> {
 /** One release brought to its first step, then rolled back by an incident. */
 async function alertOnce(stack: LocalStack, db: Firestore, i: number): Promise<Sample> {
   const buildId = randomUUID();
-  await publish(
-    stack,
-    'cloud-builds',
-    demoBuildMessage({
-      buildId,
-      projectId: STACK_PROJECT_ID,
-      region: 'europe-west1',
-      service: 'hello',
-      image: demoImage('v2'),
-      finishedAt: Date.now(),
-    }),
-  );
+  await publishDemoBuild(stack, { buildId, service: 'hello', tag: 'v2' });
   const rolloutId = `${TARGET_ID}@${buildId}`;
   const atStep = await poll(`${rolloutId} at 20%`, async () => {
     const r = (await db.collection('rollouts').doc(rolloutId).get()).data() as Rollout | undefined;

@@ -21,14 +21,12 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { demoBuildMessage } from '../cli/demo/buildMessage.js';
 import type { EffectDoc, LogEntryDoc } from '../functions/src/adapters/firestore/documents.js';
 import { isTerminal, type Phase } from '../functions/src/domain/phase.js';
 import type { Rollout } from '../functions/src/domain/rollout.js';
-import { demoImage } from '../sandbox/src/images.js';
 import type { RequestSummary } from '../sandbox/src/monitoring/api.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../scripts/lib/localStack.js';
-import { pubsubRest } from '../scripts/lib/pubsubRest.js';
+import { publishDemoBuild } from '../scripts/lib/demoBuild.js';
 
 const TARGET_ID = 'hello.local';
 const BAKE_MS = 6_000; // sandbox/runway.yaml, step 1
@@ -84,15 +82,7 @@ async function main(): Promise<void> {
 async function release(stack: LocalStack, db: Firestore, tag: string, kind: Measured['kind']): Promise<Measured> {
   await post(`${stack.sandbox.cloudRun}/sandbox/calls/reset`, {});
   const buildId = randomUUID();
-  const message = demoBuildMessage({
-    buildId,
-    projectId: STACK_PROJECT_ID,
-    region: 'europe-west1',
-    service: 'hello',
-    image: demoImage(tag),
-    finishedAt: Date.now(),
-  });
-  await pubsubRest(stack.pubsub, STACK_PROJECT_ID).publish('cloud-builds', [message]);
+  await publishDemoBuild(stack, { buildId, service: 'hello', tag });
   const rolloutId = `${TARGET_ID}@${buildId}`;
   const rollout = await ended(db, rolloutId);
   await settled(db, rolloutId);

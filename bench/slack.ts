@@ -19,11 +19,10 @@ import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import { demoBuildMessage } from '../cli/demo/buildMessage.js';
 import type { Rollout } from '../functions/src/domain/rollout.js';
-import { demoImage } from '../sandbox/src/images.js';
 import { createMailSink } from '../sandbox/src/mail/sink.js';
 import { startLocalStack, STACK_PROJECT_ID } from '../scripts/lib/localStack.js';
+import { publishDemoBuild } from '../scripts/lib/demoBuild.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -144,19 +143,11 @@ async function main(): Promise<void> {
       const id = `hello.production@${buildId}`;
       const callsBefore = (await json<{ calls: unknown[] }>(`${slack}/sandbox/slack/calls`)).calls.length;
       const mailsBefore = (await json<{ mails: unknown[] }>(`${slack}/sandbox/mail`)).mails.length;
-      const message = demoBuildMessage({
+      await publishDemoBuild(stack, {
         buildId,
-        projectId: STACK_PROJECT_ID,
-        region: 'europe-west1',
         service: 'hello-prod',
-        image: demoImage(i % 2 === 0 ? 'v2' : 'v1'),
-        finishedAt: Date.now(),
+        tag: i % 2 === 0 ? 'v2' : 'v1',
         authorEmail: 'dev@demo-runway.example',
-      });
-      await fetch(`http://${stack.pubsub}/v1/projects/${STACK_PROJECT_ID}/topics/cloud-builds:publish`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ messages: [message] }),
       });
       const phase = async () => ((await db.collection('rollouts').doc(id).get()).data() as Rollout | undefined)?.phase;
       for (let t = Date.now(); (await phase()) !== 'awaiting_approval'; await sleep(100)) {

@@ -14,7 +14,8 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
 import { STACK_PROJECT_ID } from '../../scripts/lib/localStack.js';
-import { publishDemoBuild, useLocalStack } from '../support/e2eStack.js';
+import { publishDemoBuild } from '../../scripts/lib/demoBuild.js';
+import { useLocalStack } from '../support/e2eStack.js';
 
 const POLL_MS = 250;
 const DEADLINE_MS = 120_000;

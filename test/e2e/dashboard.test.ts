@@ -29,7 +29,8 @@ import {
 } from '../support/browser.js';
 import { runway } from '../support/cli.js';
 import { DORA_EXPECTED, DORA_TARGET, seedDoraHistory } from '../support/doraHistory.js';
-import { publishDemoBuild, useLocalStack } from '../support/e2eStack.js';
+import { publishDemoBuild } from '../../scripts/lib/demoBuild.js';
+import { useLocalStack } from '../support/e2eStack.js';
 import {
   latencyReport,
   recordTransitions,

@@ -26,7 +26,8 @@ import { base64Json, pubsubRest } from '../../scripts/lib/pubsubRest.js';
 import { demoImage } from '../../sandbox/src/images.js';
 import type { Rollout } from '../../functions/src/domain/rollout.js';
 import { STACK_PROJECT_ID } from '../../scripts/lib/localStack.js';
-import { publishDemoBuild, useLocalStack } from '../support/e2eStack.js';
+import { publishDemoBuild } from '../../scripts/lib/demoBuild.js';
+import { useLocalStack } from '../support/e2eStack.js';
 
 const POLL_MS = 250;
 /** A canary of two 6 s steps, the smoke checks and a 5 s guard window take ~25 s; this is a limit, not a timing. */

@@ -7,9 +7,6 @@ import fs from 'node:fs';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { demoBuildMessage, type DemoBuild, type PubSubMessage } from '../../cli/demo/buildMessage.js';
-import { demoImage } from '../../sandbox/src/images.js';
-import { pubsubRest } from '../../scripts/lib/pubsubRest.js';
 import { startLocalStack, STACK_PROJECT_ID, type LocalStack } from '../../scripts/lib/localStack.js';
 
 /** The running stack and a Firestore client on it, available from the file's `beforeAll` on. */
@@ -66,25 +63,4 @@ export function useLocalStack(name: string, options: { configFile?: string } = {
       return db;
     },
   };
-}
-
-/**
- * Publishes a Cloud Build notification for demo image `tag` of `service` to the stack's `cloud-builds` topic, as
- * `runway demo` does; returns the message.
- */
-export async function publishDemoBuild(
-  stack: LocalStack,
-  build: { buildId: string; service: string; tag: string } & Pick<DemoBuild, 'authorEmail'>,
-): Promise<PubSubMessage> {
-  const message = demoBuildMessage({
-    buildId: build.buildId,
-    projectId: STACK_PROJECT_ID,
-    region: 'europe-west1',
-    service: build.service,
-    image: demoImage(build.tag),
-    finishedAt: Date.now(),
-    ...(build.authorEmail ? { authorEmail: build.authorEmail } : {}),
-  });
-  await pubsubRest(stack.pubsub, STACK_PROJECT_ID).publish('cloud-builds', [message]);
-  return message;
 }
