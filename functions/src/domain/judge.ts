@@ -46,7 +46,9 @@ import {
   SUSPICION_LOG_E,
   type AnalysisEvidence,
   type Family,
+  type StoredEvidence,
 } from './analysis/evidence.js';
+import { logEvidenceOf, ODDS_GRID } from './analysis/evalues.js';
 import { RELATIVE_THRESHOLDS_MS } from './analysis/thresholds.js';
 import {
   harmEvidence,
@@ -150,7 +152,7 @@ export interface JudgeContext {
   /** The rollout's canary steps (the evidence across steps is weighted by it). */
   readonly plannedSteps: number;
   /** What the rollout's earlier analyses gathered. */
-  readonly evidence: AnalysisEvidence | null | undefined;
+  readonly evidence: AnalysisEvidence | StoredEvidence | null | undefined;
   /** Interim only: whether the bake may end now on strong evidence of no harm. */
   readonly mayConclude: boolean;
 }
@@ -301,7 +303,9 @@ function reportedPart(metrics: AnalysisMetrics, until: Millis): AnalysisMetrics 
 /** The window's evidence of harm; a candidate error under a 0% limit is certain. */
 function windowHarm(metrics: AnalysisMetrics, limits: AnalysisSpec): HarmEvidence {
   const window = harmEvidence(metrics, limits);
-  if (limits.maxErrorRatePercent === 0 && metrics.candidate.errors > 0) return { ...window, errorRate: CERTAIN_LOG_E };
+  if (limits.maxErrorRatePercent === 0 && metrics.candidate.errors > 0) {
+    return { ...window, errorRate: ODDS_GRID.map(() => CERTAIN_LOG_E) };
+  }
   return window;
 }
 
@@ -362,11 +366,11 @@ function harmReason(metrics: AnalysisMetrics, limits: AnalysisSpec, window: Harm
       return `${candidate.errors} of the ${candidate.errors + (stable?.errors ?? 0)} 5xx responses came from the candidate, which served ${pct(share)} of the requests`;
     }
     case 'latency': {
-      let best = 0;
-      window.latency.forEach((logE, i) => {
-        if (logE > (window.latency[best] ?? 0)) best = i;
-      });
-      const threshold = RELATIVE_THRESHOLDS_MS[best] ?? 0;
+      const strongest = window.latency.reduce(
+        (best, test) => (logEvidenceOf(test.alternatives) > logEvidenceOf(best.alternatives) ? test : best),
+        window.latency[0] ?? { thresholdMs: RELATIVE_THRESHOLDS_MS[0] ?? 0, alternatives: [] },
+      );
+      const threshold = strongest.thresholdMs;
       const c = slowerThan(metrics, candidate, threshold) ?? 0;
       const s = stable ? (slowerThan(metrics, stable, threshold) ?? 0) : 0;
       const share = stable ? shareOf(candidate.latency?.requests ?? 0, stable.latency?.requests ?? 0) : null;

@@ -7,7 +7,7 @@ import type { Actor } from './actor.js';
 import type { TargetId, TargetPolicy } from './config/policy.js';
 import type { ActivePhase, Phase, TerminalPhase } from './phase.js';
 import type { Verdict } from './judge.js';
-import type { AnalysisEvidence } from './analysis/evidence.js';
+import type { AnalysisEvidence, StoredEvidence } from './analysis/evidence.js';
 import type { TrafficSplit } from './effects.js';
 
 /** Milliseconds since the epoch. The domain never reads the clock: times come in with events. */
@@ -212,8 +212,11 @@ export interface Rollout {
   readonly smoke: readonly SmokeResult[] | null;
   /** Every analysis verdict, step by step (checks while a step bakes add one only when they fail it). */
   readonly verdicts: readonly Verdict[];
-  /** What the sequential tests have gathered so far (absent before the first analysis). */
-  readonly evidence?: AnalysisEvidence;
+  /**
+   * What the sequential tests have gathered so far (absent before the first analysis). Always written as
+   * {@link AnalysisEvidence}; a rollout stored by an earlier version may hold the older form.
+   */
+  readonly evidence?: AnalysisEvidence | StoredEvidence;
   readonly promotedAt: Millis | null;
   /** Set when it began to stop (rolling back) or ended. */
   readonly ending: Ending | null;

@@ -3,6 +3,7 @@
  * harm (the sequential tests); passing needs at least `minRequests` and numbers within every limit and allowance;
  * anything in between is inconclusive. While a step bakes the judge says fail, conclude or continue.
  */
+import { addAlternatives, logEvidenceOf } from '../../../functions/src/domain/analysis/evalues.js';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisSpec } from '../../../functions/src/domain/config/schema.js';
 import {
@@ -509,7 +510,7 @@ describe('judge(): evidence across analyses and steps', () => {
     const first = judge(healthy, limits(), context({ step: 0, stepStartedAt: 0 }));
     const second = judge(healthy, limits(), context({ step: 1, stepStartedAt: 100, evidence: first.evidence }));
     // Much evidence that the candidate's errors are fine, so far.
-    expect(second.evidence.segments.reduce((sum, s) => sum + s.errors, 0)).toBeLessThan(-10);
+    expect(logEvidenceOf(second.evidence.segments.map((s) => s.errors).reduce(addAlternatives))).toBeLessThan(-10);
     const alone = judge(faulty, limits(), context({ step: 2, stepStartedAt: 200 }));
     const after = judge(faulty, limits(), context({ step: 2, stepStartedAt: 200, evidence: second.evidence }));
     expect(alone.next).toBe('fail');

@@ -11,6 +11,9 @@
  *
  * - {@link logEvidenceAbove}: evidence that θ > θ0 (harm: more errors than the null allows);
  * - {@link logEvidenceBelow}: evidence that θ < θ0 (no harm: fewer than a harmful candidate would have).
+ *
+ * The tests of harm keep the likelihood ratio at each alternative apart ({@link Alternatives}) rather than only their
+ * mixture, so that evidence gathered over several steps can be mixed once over the whole rollout (evidence.ts).
  */
 
 /** Multipliers of the null's odds at which the mixture's alternatives sit: 25% more, up to 300 times. */
@@ -70,24 +73,50 @@ export interface Cell {
 }
 
 /**
- * log e-value over several cells, each with its own null (e.g. minutes with different shares of traffic): the mixture
- * over the grid of alternatives of the product of the cells' weighted likelihood ratios. `above`: evidence that the
- * probabilities exceed their nulls; `below`: that they fall short of them.
+ * The log likelihood ratios of some data at each alternative of {@link ODDS_GRID}, in its order. Their mean in exp
+ * ({@link logEvidenceOf}) is the e-value. Kept apart because a sum of two of these, alternative by alternative, is
+ * the evidence of both pieces of data under one mixture: what lets the rollout's steps add up (evidence.ts).
+ */
+export type Alternatives = readonly number[];
+
+/** No data: a ratio of 1 at every alternative. */
+export const NO_ALTERNATIVES: Alternatives = ODDS_GRID.map(() => 0);
+
+/** The log e-value of `alternatives`: the mixture, with equal weights, of their likelihood ratios. */
+export function logEvidenceOf(alternatives: Alternatives): number {
+  return alternatives.length === 0 ? 0 : logMeanExp(alternatives);
+}
+
+/** Two pieces of evidence under one mixture: their log likelihood ratios added, alternative by alternative. */
+export function addAlternatives(a: Alternatives, b: Alternatives): Alternatives {
+  return a.map((x, i) => x + (b[i] ?? 0));
+}
+
+/**
+ * The log likelihood ratios, alternative by alternative, of several cells, each with its own null (e.g. minutes with
+ * different shares of traffic): at each alternative, the sum of the cells' weighted log likelihood ratios. `above`:
+ * the alternatives exceed the nulls; `below`: they fall short of them. All 0 when no cell can be tested.
+ */
+export function alternativesOverCells(cells: readonly Cell[], direction: 'above' | 'below'): Alternatives {
+  const usable = cells.filter((c) => testable(c.k, c.n, c.theta0) && c.weight > 0);
+  if (usable.length === 0) return NO_ALTERNATIVES;
+  return ODDS_GRID.map((m) => {
+    let total = 0;
+    for (const c of usable) {
+      const odds0 = c.theta0 / (1 - c.theta0);
+      const theta1 = fromOdds(direction === 'above' ? odds0 * m : odds0 / m);
+      total += c.weight * logLikelihoodRatio(c.k, c.n, theta1, c.theta0);
+    }
+    return total;
+  });
+}
+
+/**
+ * log e-value over several cells (see {@link alternativesOverCells}): the mixture over the grid of alternatives of
+ * the product of the cells' weighted likelihood ratios.
  */
 export function logEvidenceOverCells(cells: readonly Cell[], direction: 'above' | 'below'): number {
-  const usable = cells.filter((c) => testable(c.k, c.n, c.theta0) && c.weight > 0);
-  if (usable.length === 0) return 0;
-  return logMeanExp(
-    ODDS_GRID.map((m) => {
-      let total = 0;
-      for (const c of usable) {
-        const odds0 = c.theta0 / (1 - c.theta0);
-        const theta1 = fromOdds(direction === 'above' ? odds0 * m : odds0 / m);
-        total += c.weight * logLikelihoodRatio(c.k, c.n, theta1, c.theta0);
-      }
-      return total;
-    }),
-  );
+  return logEvidenceOf(alternativesOverCells(cells, direction));
 }
 
 /**

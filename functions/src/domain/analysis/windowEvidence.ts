@@ -1,5 +1,6 @@
 /**
- * What one analysis window says about harm, as log e-values (see evalues.ts), test by test:
+ * What one analysis window says about harm, test by test, as log likelihood ratios at each alternative of the mixture
+ * (evalues.ts, `Alternatives`; their mixture is the window's e-value, and evidence.ts mixes them once over the steps):
  *
  * - **errors** (relative): of the 5xx responses both revisions served, the candidate's share against its share of the
  *   requests. With equal error rates the two shares are equal whatever the rate, so a fault both revisions share (a
@@ -16,11 +17,13 @@
 import type { AnalysisSpec } from '../config/schema.js';
 import type { AnalysisMetrics, MinuteCounts, RevisionMetrics } from '../judge.js';
 import {
+  alternativesOverCells,
   designWeight,
-  logEvidenceAbove,
   logEvidenceBelow,
-  logEvidenceOverCells,
+  logEvidenceOf,
+  NO_ALTERNATIVES,
   shareAtRatio,
+  type Alternatives,
   type Cell,
 } from './evalues.js';
 import { RELATIVE_THRESHOLDS_MS } from './thresholds.js';
@@ -28,21 +31,27 @@ import { RELATIVE_THRESHOLDS_MS } from './thresholds.js';
 /** The share of requests above which p99 is over a threshold. */
 export const P99_SHARE = 0.01;
 
-/** log e-values of harm over one window, one per test. */
-export interface HarmEvidence {
-  readonly errors: number;
-  readonly errorRate: number;
-  readonly slowRate: number;
-  /** One per {@link RELATIVE_THRESHOLDS_MS}, in order. */
-  readonly latency: readonly number[];
+/** The relative latency test at one threshold. (An object, not a nested array: Firestore stores no array in an array.) */
+export interface LatencyTest {
+  readonly thresholdMs: number;
+  readonly alternatives: Alternatives;
 }
 
-/** No evidence at all (every e-value 1). */
+/** The evidence of harm over one window, one entry per test. */
+export interface HarmEvidence {
+  readonly errors: Alternatives;
+  readonly errorRate: Alternatives;
+  readonly slowRate: Alternatives;
+  /** One per {@link RELATIVE_THRESHOLDS_MS}, in order. */
+  readonly latency: readonly LatencyTest[];
+}
+
+/** No evidence at all (every likelihood ratio 1). */
 export const NO_EVIDENCE: HarmEvidence = {
-  errors: 0,
-  errorRate: 0,
-  slowRate: 0,
-  latency: RELATIVE_THRESHOLDS_MS.map(() => 0),
+  errors: NO_ALTERNATIVES,
+  errorRate: NO_ALTERNATIVES,
+  slowRate: NO_ALTERNATIVES,
+  latency: RELATIVE_THRESHOLDS_MS.map((thresholdMs) => ({ thresholdMs, alternatives: NO_ALTERNATIVES })),
 };
 
 export type SequentialSpec = AnalysisSpec['sequential'];
@@ -101,7 +110,7 @@ function slowAt(index: number): Comparison {
 }
 
 /**
- * log e-value that the candidate's share of a comparison's events is beyond (`above`) or short of (`below`) what
+ * The evidence that the candidate's share of a comparison's events is beyond (`above`) or short of (`below`) what
  * `ratio` times the stable revision's rate would give, group by group, with the groups' evidence discounted for the
  * minute-to-minute wander `noise` allows (evalues.ts, designWeight).
  */
@@ -111,7 +120,7 @@ function compare(
   ratio: number,
   noise: number,
   direction: 'above' | 'below',
-): number {
+): Alternatives {
   const { pairs, minutesEach } = groupsOf(metrics);
   const cells: Cell[] = [];
   for (const { candidate, stable } of pairs) {
@@ -123,16 +132,16 @@ function compare(
     const n = k + s;
     cells.push({ k, n, theta0, weight: designWeight(n / minutesEach, theta0, noise) });
   }
-  return logEvidenceOverCells(cells, direction);
+  return alternativesOverCells(cells, direction);
 }
 
 /**
- * log e-value that the candidate's share of a comparison's events among its own requests is above `limit` (an absolute
+ * The evidence that the candidate's share of a comparison's events among its own requests is above `limit` (an absolute
  * limit). A fault the stable revision shows as much is not the candidate's: minute by minute, a minute in which the
  * stable revision broke the limit too does not count, nor one it has not reported yet; without minutes, the whole
  * window does not count when the stable revision broke the limit over it.
  */
-function overLimit(metrics: AnalysisMetrics, comparison: Comparison, limit: number): number {
+function overLimit(metrics: AnalysisMetrics, comparison: Comparison, limit: number): Alternatives {
   const { candidate, stable } = metrics;
   const breaks = (c: Counts): boolean => {
     const events = comparison.events(c);
@@ -147,11 +156,12 @@ function overLimit(metrics: AnalysisMetrics, comparison: Comparison, limit: numb
       const n = comparison.requests(m.candidate) ?? 0;
       if (k !== null && n > 0) cells.push({ k, n, theta0: limit, weight: 1 });
     }
-    return logEvidenceOverCells(cells, 'above');
+    return alternativesOverCells(cells, 'above');
   }
-  if (stable && stable.requests > 0 && breaks(stable)) return 0;
+  if (stable && stable.requests > 0 && breaks(stable)) return NO_ALTERNATIVES;
   const k = comparison.events(candidate);
-  return k === null ? 0 : logEvidenceAbove(k, comparison.requests(candidate) ?? 0, limit);
+  if (k === null) return NO_ALTERNATIVES;
+  return alternativesOverCells([{ k, n: comparison.requests(candidate) ?? 0, theta0: limit, weight: 1 }], 'above');
 }
 
 /** The evidence of harm in one window. */
@@ -161,10 +171,12 @@ export function harmEvidence(metrics: AnalysisMetrics, limits: AnalysisSpec): Ha
   const errorRate = overLimit(metrics, ERRORS, limits.maxErrorRatePercent / 100);
   const thresholds = metrics.latencyThresholdsMs ?? [];
   const limitIndex = thresholds.indexOf(limits.maxP99LatencyMs);
-  const slowRate = limitIndex < 0 ? 0 : overLimit(metrics, slowAt(limitIndex), P99_SHARE);
-  const latency = RELATIVE_THRESHOLDS_MS.map((threshold) => {
-    const index = thresholds.indexOf(threshold);
-    return index < 0 ? 0 : compare(metrics, slowAt(index), latencyRatio, minuteNoise, 'above');
+  const slowRate = limitIndex < 0 ? NO_ALTERNATIVES : overLimit(metrics, slowAt(limitIndex), P99_SHARE);
+  const latency = RELATIVE_THRESHOLDS_MS.map((thresholdMs) => {
+    const index = thresholds.indexOf(thresholdMs);
+    const alternatives =
+      index < 0 ? NO_ALTERNATIVES : compare(metrics, slowAt(index), latencyRatio, minuteNoise, 'above');
+    return { thresholdMs, alternatives };
   });
   return { errors, errorRate, slowRate, latency };
 }
@@ -184,7 +196,7 @@ export function missingNoHarmEvidence(metrics: AnalysisMetrics, limits: Analysis
   const { errorRatio, latencyRatio, minuteNoise } = limits.sequential;
   // Errors: the candidate's share is clearly below what twice the tolerated ratio would give, or its rate is clearly
   // below a fifth of the limit (for services with too few errors to compare).
-  const relativeErrors = stable ? compare(metrics, ERRORS, 2 * errorRatio, minuteNoise, 'below') : 0;
+  const relativeErrors = stable ? logEvidenceOf(compare(metrics, ERRORS, 2 * errorRatio, minuteNoise, 'below')) : 0;
   const absoluteErrors = logEvidenceBelow(candidate.errors, candidate.requests, limits.maxErrorRatePercent / 500);
   if (relativeErrors < NO_HARM_LOG_E && absoluteErrors < NO_HARM_LOG_E) return 'errors';
   // Latency: clearly fewer than 1% of requests slower than the limit, and at every informative threshold a share of
@@ -203,7 +215,9 @@ export function missingNoHarmEvidence(metrics: AnalysisMetrics, limits: Analysis
     if (s === null) continue;
     const stableShare = s / stableRequests;
     if (stableShare < INFORMATIVE_SLOW_SHARE.min || stableShare > INFORMATIVE_SLOW_SHARE.max) continue;
-    const noHarm = compare(metrics, slowAt(thresholds.indexOf(threshold)), 2 * latencyRatio, minuteNoise, 'below');
+    const noHarm = logEvidenceOf(
+      compare(metrics, slowAt(thresholds.indexOf(threshold)), 2 * latencyRatio, minuteNoise, 'below'),
+    );
     if (noHarm < NO_HARM_LOG_E) return `requests slower than ${threshold} ms`;
   }
   return null;

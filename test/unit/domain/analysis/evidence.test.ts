@@ -7,18 +7,26 @@ import {
   rollbackLevel,
   startWeight,
 } from '../../../../functions/src/domain/analysis/evidence.js';
+import {
+  logEvidenceOf,
+  NO_ALTERNATIVES,
+  ODDS_GRID,
+  type Alternatives,
+} from '../../../../functions/src/domain/analysis/evalues.js';
 import { NO_EVIDENCE, type HarmEvidence } from '../../../../functions/src/domain/analysis/windowEvidence.js';
 
-const errors = (logE: number): HarmEvidence => ({ ...NO_EVIDENCE, errors: logE });
+/** The same log likelihood ratio at every alternative: a test whose e-value is e^logE whatever it is mixed with. */
+const flat = (logE: number): Alternatives => ODDS_GRID.map(() => logE);
+const errors = (logE: number): HarmEvidence => ({ ...NO_EVIDENCE, errors: flat(logE) });
 
 describe('evidence across segments', () => {
   it('a new step, or the same step resumed (a new start), is a new segment; another analysis replaces it', () => {
     let e = recordWindow(null, 0, 100, errors(1));
     e = recordWindow(e, 0, 100, errors(2));
-    expect(e.segments.map((s) => [s.step, s.startedAt, s.errors])).toEqual([[0, 100, 2]]);
+    expect(e.segments.map((s) => [s.step, s.startedAt, logEvidenceOf(s.errors)])).toEqual([[0, 100, 2]]);
     e = recordWindow(e, 1, 200, errors(3));
     e = recordWindow(e, 1, 300, errors(4));
-    expect(e.segments.map((s) => [s.step, s.startedAt, s.errors])).toEqual([
+    expect(e.segments.map((s) => [s.step, s.startedAt, logEvidenceOf(s.errors)])).toEqual([
       [0, 100, 2],
       [1, 200, 3],
       [1, 300, 4],
@@ -62,13 +70,40 @@ describe('evidence across segments', () => {
   it('names the suspect: the family with the most evidence of its own, unweighted, from its best starting segment', () => {
     // Weighted, the comparison's e = 20 (× 0.35 = 7) is the strongest; unweighted, the p99 limit's e = 40 over both
     // segments (× 0.15 = 6) is the larger, and the suspect.
-    let e = recordWindow(null, 0, 0, { ...NO_EVIDENCE, errors: Math.log(20), slowRate: Math.log(5) });
-    e = recordWindow(e, 1, 1, { ...NO_EVIDENCE, errors: 0, slowRate: Math.log(8) });
+    let e = recordWindow(null, 0, 0, { ...NO_EVIDENCE, errors: flat(Math.log(20)), slowRate: flat(Math.log(5)) });
+    e = recordWindow(e, 1, 1, { ...NO_EVIDENCE, errors: flat(0), slowRate: flat(Math.log(8)) });
     const combined = combine(e, 2);
     expect(combined.strongest).toBe('errors');
     expect(combined.suspect).toBe('slowRate');
     expect(Math.exp(combined.suspectLogE)).toBeCloseTo(40, 9);
     expect(combine(recordWindow(null, 0, 0, NO_EVIDENCE), 3)).toMatchObject({ suspectLogE: 0 });
+  });
+
+  it('mixes once over the whole rollout: a fault that shows a little at each step adds up', () => {
+    // Each step's data favours the same alternative (odds ×5) by a likelihood ratio of 6 and rules out the others:
+    // alone, each step's e-value is 6/9, under 1; over three steps that alternative's ratio is 216, and the mixture
+    // keeps a ninth of it. (Steps mixed together are as valid as minutes mixed together: evalues.test.ts checks the
+    // mixture over cells with different nulls exactly.)
+    const step: Alternatives = ODDS_GRID.map((m) => (m === 5 ? Math.log(6) : -5));
+    expect(Math.exp(logEvidenceOf(step))).toBeLessThan(1);
+    let e = recordWindow(null, 0, 0, { ...NO_EVIDENCE, errors: step });
+    e = recordWindow(e, 1, 1, { ...NO_EVIDENCE, errors: step });
+    e = recordWindow(e, 2, 2, { ...NO_EVIDENCE, errors: step });
+    const combined = combine(e, 3);
+    expect(combined.suspect).toBe('errors');
+    expect(Math.exp(combined.suspectLogE)).toBeCloseTo(216 / ODDS_GRID.length, 3);
+    // Mixing each step on its own and multiplying would have given less than 1.
+    expect(3 * logEvidenceOf(step)).toBeLessThan(0);
+  });
+
+  it('reads segments stored before the alternatives were kept apart as that e-value at every alternative', () => {
+    const legacy = { step: 0, startedAt: 0, errors: Math.log(20), errorRate: 0, slowRate: 0, latency: [Math.log(3)] };
+    const e = recordWindow({ segments: [legacy] }, 1, 1, errors(Math.log(20)));
+    expect(e.segments[0]!.errors).toEqual(flat(Math.log(20)));
+    expect(e.segments[0]!.latency[0]!.alternatives).toEqual(flat(Math.log(3)));
+    expect(e.segments[0]!.latency[1]!.alternatives).toEqual(NO_ALTERNATIVES);
+    // As before the upgrade: two steps of e = 20 multiply to 400.
+    expect(Math.exp(combine(e, 2).suspectLogE)).toBeCloseTo(400, 6);
   });
 
   it('rolls back at 1/(1 − confidence)', () => {

@@ -4,6 +4,7 @@
  * revision breaks them too.
  */
 import { describe, expect, it } from 'vitest';
+import { logEvidenceOf, NO_ALTERNATIVES } from '../../../../functions/src/domain/analysis/evalues.js';
 import { harmEvidence, missingNoHarmEvidence } from '../../../../functions/src/domain/analysis/windowEvidence.js';
 import type { AnalysisMetrics, MinuteCounts } from '../../../../functions/src/domain/judge.js';
 import { policyOf } from '../../../support/domain-fixtures.js';
@@ -54,14 +55,14 @@ describe('harmEvidence: the comparison with stable, minute by minute', () => {
       ]),
       limits(),
     );
-    expect(e.errors).toBeGreaterThan(Math.log(1000));
+    expect(logEvidenceOf(e.errors)).toBeGreaterThan(Math.log(1000));
   });
 
   it('a minute only the candidate has reported yet does not count (it would be compared with nothing)', () => {
     const bursty: Minute = [[500, 25], null]; // a burst on both revisions; the stable's minute is not reported yet
     const e = harmEvidence(metricsOf([healthy, healthy, bursty]), limits());
-    expect(e.errors).toBeLessThan(Math.log(20));
-    expect(e.errorRate).toBeLessThan(Math.log(20));
+    expect(logEvidenceOf(e.errors)).toBeLessThan(Math.log(20));
+    expect(logEvidenceOf(e.errorRate)).toBeLessThan(Math.log(20));
   });
 
   it('a fault both revisions share (5% errors on each) is no evidence, relative or absolute', () => {
@@ -70,8 +71,8 @@ describe('harmEvidence: the comparison with stable, minute by minute', () => {
       [9_500, 475],
     ];
     const e = harmEvidence(metricsOf([burst, burst, burst, burst, burst]), limits());
-    expect(e.errors).toBeLessThan(0);
-    expect(e.errorRate).toBe(0); // the stable revision broke the limit in every minute: no bet placed
+    expect(logEvidenceOf(e.errors)).toBeLessThan(0);
+    expect(e.errorRate).toEqual(NO_ALTERNATIVES); // the stable revision broke the limit in every minute: no bet placed
   });
 
   it('a heavy minute counts for what the minute-to-minute wander allows, not for all its requests', () => {
@@ -81,8 +82,8 @@ describe('harmEvidence: the comparison with stable, minute by minute', () => {
     ];
     // About 2.1 times the stable revision's rate in one minute of a million requests: as many errors per request as
     // that would be overwhelming evidence if every request were independent; a minute's wander could explain it.
-    const discounted = harmEvidence(metricsOf([heavy(1_000)]), limits()).errors;
-    const undiscounted = harmEvidence(metricsOf([heavy(1_000)]), limits({ minuteNoise: 0 })).errors;
+    const discounted = logEvidenceOf(harmEvidence(metricsOf([heavy(1_000)]), limits()).errors);
+    const undiscounted = logEvidenceOf(harmEvidence(metricsOf([heavy(1_000)]), limits({ minuteNoise: 0 })).errors);
     expect(undiscounted).toBeGreaterThan(Math.log(1e6));
     expect(discounted).toBeLessThan(Math.log(20));
   });
@@ -95,8 +96,9 @@ describe('harmEvidence: the comparison with stable, minute by minute', () => {
       stable: { requests: 95_000, errors: 100, p99LatencyMs: null },
     };
     const oneMinute = { ...totals, windowEnd: 60_000 };
-    expect(harmEvidence(totals, limits()).errors).toBeGreaterThan(harmEvidence(oneMinute, limits()).errors);
-    expect(harmEvidence(totals, limits()).errors).toBeGreaterThan(Math.log(1000));
+    const errorsOf = (m: AnalysisMetrics): number => logEvidenceOf(harmEvidence(m, limits()).errors);
+    expect(errorsOf(totals)).toBeGreaterThan(errorsOf(oneMinute));
+    expect(errorsOf(totals)).toBeGreaterThan(Math.log(1000));
   });
 });
 
