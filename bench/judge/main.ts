@@ -86,6 +86,7 @@ fs.writeFileSync(
       cells: [...cells.values()].map((c) => ({
         ...c,
         ttd: c.ttd.map((x) => (Number.isFinite(x) ? Number(x.toFixed(2)) : null)),
+        dataFloor: c.dataFloor.map((x) => (Number.isFinite(x) ? Number(x.toFixed(2)) : null)),
         timeToFull: c.timeToFull.map((x) => (Number.isFinite(x) ? Number(x.toFixed(2)) : null)),
       })),
     },

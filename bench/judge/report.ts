@@ -116,14 +116,19 @@ export function renderMarkdown(cells: Map<string, Cell>, meta: ReportMeta): stri
     'For each bad scenario and traffic level: Runway against the anchor that detects most often (ties: the lower p95),',
     'and against the most careful anchor (the one that rolls back the fewest good releases at that traffic level; an',
     'anchor that rolls back every quiet release also "detects" every bad one). ✅/❌: detects at least as often; p95',
-    'time to detect at most half the anchor’s. Cells: detection rate · median / p95 minutes to detect.',
+    'time to detect at most half the anchor’s. Cells: detection rate · median / p95 minutes to detect. _Data floor_:',
+    'the p95, over Runway’s runs, of the minutes from the fault’s start until Cloud Monitoring first showed a candidate',
+    'sample with requests in it; no policy that reads the metrics can detect sooner (for a fault from the candidate’s',
+    'start it is the same for every policy). ❌⁰: half the anchor’s p95 is earlier than that floor.',
     '',
-    '| bad scenario | traffic | Runway | best anchor | as often | ≤ ½ p95 | most careful anchor | as often | ≤ ½ p95 |',
-    '| --- | ---: | --- | --- | :---: | :---: | --- | :---: | :---: |',
+    '| bad scenario | traffic | Runway | data floor | best anchor | as often | ≤ ½ p95 | most careful anchor | as often | ≤ ½ p95 |',
+    '| --- | ---: | --- | ---: | --- | :---: | :---: | --- | :---: | :---: |',
   );
   let metAll = 0;
   let metUsable = 0;
   let rows = 0;
+  let belowFloor = 0;
+  let slowAboveFloor = 0;
   for (const s of bad) {
     for (const rps of meta.levels) {
       const runway = cellOf(cells, 'runway', s.name, rps);
@@ -139,17 +144,28 @@ export function renderMarkdown(cells: Map<string, Cell>, meta: ReportMeta): stri
         `${pct(c.detected, c.runs)} · ${fmtMin(quantile(c.ttd, 0.5))} / ${fmtMin(quantile(c.ttd, 0.95))}`;
       const a = best ? meets(runway, best.cell) : null;
       const u = usable ? meets(runway, usable.cell) : null;
+      const floor = quantile(runway.dataFloor, 0.95);
+      // An infinite floor says only that the fault did not start (or show) in Runway's runs often enough: no bound.
+      const under = (c: Cell | undefined): boolean =>
+        c !== undefined && Number.isFinite(floor) && quantile(c.ttd, 0.95) / 2 < floor;
+      const fastMark = (ok: boolean | null, c: Cell | undefined): string =>
+        ok === false && under(c) ? '❌⁰' : mark(ok);
       rows += 1;
       if (a && a.often && a.fast !== false) metAll += 1;
       if (!usable || (u && u.often && u.fast !== false)) metUsable += 1;
+      if (a?.fast === false) {
+        if (under(best?.cell)) belowFloor += 1;
+        else slowAboveFloor += 1;
+      }
       push(
-        `| ${s.name} | ${fmtRps(rps)} | ${summary(runway)} | ${best ? `${labelOf(best.key)}: ${summary(best.cell)}` : '–'} | ${mark(a?.often ?? null)} | ${mark(a?.fast ?? null)} | ${usable ? `${labelOf(usable.key)}: ${summary(usable.cell)}` : '–'} | ${mark(u?.often ?? null)} | ${mark(u?.fast ?? null)} |`,
+        `| ${s.name} | ${fmtRps(rps)} | ${summary(runway)} | ${fmtMin(floor)} | ${best ? `${labelOf(best.key)}: ${summary(best.cell)}` : '–'} | ${mark(a?.often ?? null)} | ${fastMark(a?.fast ?? null, best?.cell)} | ${usable ? `${labelOf(usable.key)}: ${summary(usable.cell)}` : '–'} | ${mark(u?.often ?? null)} | ${fastMark(u?.fast ?? null, usable?.cell)} |`,
       );
     }
   }
   push(
     '',
     `Runway meets both parts of the bar in ${metAll} of ${rows} rows against the best anchor, and in ${metUsable} of ${rows} against the most careful one.`,
+    `Of the ${belowFloor + slowAboveFloor} rows where its p95 is more than half the best anchor’s, ${belowFloor} ask for a p95 earlier than the data floor: no policy reading Cloud Monitoring could meet them.`,
     '',
   );
 

@@ -33,6 +33,11 @@ export interface Cell {
   readonly detected: number;
   /** Minutes from the fault's start to the rollback decision; Infinity for a miss. */
   readonly ttd: readonly number[];
+  /**
+   * Minutes from the fault's start until Cloud Monitoring first showed a candidate sample with requests since then
+   * (the data floor of the time to detect); Infinity when the fault never started or no such sample came.
+   */
+  readonly dataFloor: readonly number[];
   readonly meanBadRequests: number;
   /** Mean share of the 30-day error budget (99.9%) the fault burnt, percent. */
   readonly meanBudgetBurnPct: number;
@@ -63,6 +68,11 @@ export function cellsOf(outcomes: readonly Outcome[]): Map<string, Cell> {
         ? minutes(Math.max(0, r.concludedAt - (r.faultAt ?? r.concludedAt)))
         : Number.POSITIVE_INFINITY,
     );
+    const dataFloor = list.map(({ result: r }) =>
+      r.faultAt !== null && r.firstFaultDataAt !== null
+        ? minutes(r.firstFaultDataAt - r.faultAt)
+        : Number.POSITIVE_INFINITY,
+    );
     cells.set(k, {
       policy: first.policy,
       scenario: first.scenario,
@@ -70,6 +80,7 @@ export function cellsOf(outcomes: readonly Outcome[]): Map<string, Cell> {
       runs: list.length,
       detected: list.filter((o) => o.result.conclusion === 'rolled_back').length,
       ttd,
+      dataFloor,
       meanBadRequests: list.reduce((s, o) => s + o.result.badRequests, 0) / list.length,
       meanBudgetBurnPct:
         (100 * list.reduce((s, o) => s + o.result.excessErrors, 0)) / list.length / errorBudget(first.rps),

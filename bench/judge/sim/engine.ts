@@ -56,6 +56,12 @@ export interface RunResult {
   readonly excessErrors: number;
   /** The highest weight the candidate reached. */
   readonly maxWeight: number;
+  /**
+   * When Cloud Monitoring first showed a sample of the candidate's with requests served since the fault started (ms),
+   * or null (no fault, or no such sample while the run lasted). No policy that reads the metrics can act on the fault
+   * before this: the data floor of its time to detect.
+   */
+  readonly firstFaultDataAt: number | null;
 }
 
 /** Simulated time after which a run stops: a held or promoted candidate keeps serving until then. */
@@ -217,7 +223,23 @@ export function simulate(world: World, policy: Policy): RunResult {
     badRequests,
     excessErrors,
     maxWeight,
+    firstFaultDataAt: faultAt === null ? null : firstDataSince(store, faultAt),
   };
+}
+
+/**
+ * When the first candidate sample with requests, of the minute holding `from` or a later one, became visible: the
+ * earliest over them (samples arrive out of order), or null when none was drawn.
+ */
+function firstDataSince(store: MetricsStore, from: number): number | null {
+  let first: number | null = null;
+  for (let minute = Math.floor(from / MINUTE); ; minute++) {
+    const sample = store.sample(CANDIDATE, minute);
+    if (!sample) return first;
+    if (sample.requests > 0 && Number.isFinite(sample.visibleAt)) {
+      first = first === null ? sample.visibleAt : Math.min(first, sample.visibleAt);
+    }
+  }
 }
 
 /** Candidate-seconds in [from, to): in all, at or above the fault's weight, and within a cold start after an increase. */

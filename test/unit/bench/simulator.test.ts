@@ -11,6 +11,7 @@ import { MetricsStore } from '../../../bench/judge/sim/store.js';
 import { BASE, CANDIDATE, MINUTE, STABLE, World } from '../../../bench/judge/sim/world.js';
 import { scenarioByName, SCENARIOS } from '../../../bench/judge/scenarios.js';
 import { mannWhitney } from '../../../bench/judge/policies/mannWhitney.js';
+import { POLICIES } from '../../../bench/judge/policies/index.js';
 
 /** A policy that sets a weight at the start and records what it sees every minute. */
 class Fixed implements Policy {
@@ -183,6 +184,24 @@ describe('a world', () => {
     expect(result.faultAt).toBeGreaterThan(0);
     expect(result.faultAt).toBeLessThan(25_000); // when the first weight took effect (5–20 s)
     expect(result.excessErrors).toBeGreaterThan(0);
+  });
+
+  it('records the data floor: when the first candidate sample since the fault was shown, and no policy acts before it', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const world = new World(scenarioByName('hard-failure')!, 20, seed);
+      const fixed = simulate(world, new Fixed(10));
+      const faultMinute = Math.floor(fixed.faultAt! / MINUTE);
+      // The fault's own minute has candidate requests at 20 rps: its sample, or a later one that arrived sooner.
+      expect(fixed.firstFaultDataAt).toBeLessThanOrEqual(world.visibleAt(CANDIDATE, faultMinute));
+      expect(fixed.firstFaultDataAt).toBeGreaterThanOrEqual((faultMinute + 1) * MINUTE + BASE.reportingDelayMs.min);
+      for (const policy of POLICIES) {
+        const run = simulate(world, policy.make());
+        expect(run.faultAt).toBe(fixed.faultAt); // the fault starts with the first weight, the same for everyone
+        expect(run.firstFaultDataAt).toBe(fixed.firstFaultDataAt);
+        if (run.conclusion === 'rolled_back') expect(run.concludedAt).toBeGreaterThanOrEqual(run.firstFaultDataAt!);
+      }
+    }
+    expect(simulate(new World(identical, 20, 1), new Fixed(10)).firstFaultDataAt).toBeNull();
   });
 
   it('has the good and bad scenarios the issue lists, each with its ground truth', () => {

@@ -39,6 +39,7 @@ describe('stats', () => {
       badRequests: 100,
       excessErrors: 20,
       maxWeight: 50,
+      firstFaultDataAt: scenario === 'hard-failure' ? 150_000 : null,
     },
   });
 
@@ -50,6 +51,7 @@ describe('stats', () => {
       { ...outcome('runway', 'identical', 'promoted', 40), seed: 2 },
     ]);
     expect(cellOf(cells, 'runway', 'hard-failure', 20)?.ttd).toEqual([3, Infinity]);
+    expect(cellOf(cells, 'runway', 'hard-failure', 20)?.dataFloor).toEqual([1.5, 1.5]);
     expect(cellOf(cells, 'runway', 'identical', 20)?.timeToFull).toEqual([Infinity, 40]);
     expect(falseRollbacks(cells, 'runway')).toMatchObject({ k: 1, n: 2 });
   });
@@ -80,5 +82,27 @@ describe('stats', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     expect(TRAFFIC_LEVELS).toEqual([0.2, 2, 20, 200]);
+  });
+
+  it('marks a p95 the bar asks for that is earlier than the data floor', () => {
+    const hardFailure = SCENARIOS.filter((s) => s.name === 'hard-failure');
+    const meta = {
+      command: 'npm run bench:judge',
+      seeds: 1,
+      levels: [20],
+      scenarios: hardFailure,
+      runs: POLICIES.length,
+      seconds: 1,
+      threads: 1,
+      date: '2026-01-01',
+      node: 'v20',
+    };
+    // The fault starts at minute 1, its first sample shows at minute 2.5 (floor 1.5 minutes). Runway detects 4
+    // minutes in; every anchor 2 minutes in, half of which (1) is earlier than the floor.
+    const outcomes = POLICIES.map((p) => outcome(p.key, 'hard-failure', 'rolled_back', p.key === 'runway' ? 5 : 3));
+    const md = renderMarkdown(cellsOf(outcomes), meta);
+    expect(md).toContain('| hard-failure | 20 rps | 100% · 4.0 / 4.0 | 1.5 |');
+    expect(md).toContain('| ✅ | ❌⁰ |');
+    expect(md).toContain('Of the 1 rows where its p95 is more than half the best anchor’s, 1 ask for a p95 earlier');
   });
 });
