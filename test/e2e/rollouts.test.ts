@@ -272,19 +272,21 @@ describe('the local stack (npm start) runs a release from Cloud Build to Cloud R
     const rollouts = await db.collection('rollouts').get();
     // The last rollout's final event is published after its phase is stored (the CLI's --wait returns on the phase):
     // keep pulling until every rollout's latest event is the phase it is in, or 20 s have passed.
-    const lastOf = new Map<string, string>();
-    const caughtUp = (): boolean =>
-      rollouts.docs.every((d) => lastOf.get(d.id) === `runway.rollout.${String(d.get('phase'))}`);
+    /** Each rollout's latest event: sorted by sequence, a rollout's events come in the order they happened. */
+    const lastEvents = (): Map<string, string> => {
+      const last = new Map<string, string>();
+      for (const e of [...events].sort((x, y) => x.sequence.localeCompare(y.sequence))) {
+        if (e.subject) last.set(e.subject, e.type);
+      }
+      return last;
+    };
+    const caughtUp = (last: Map<string, string>): boolean =>
+      rollouts.docs.every((d) => last.get(d.id) === `runway.rollout.${String(d.get('phase'))}`);
     for (const deadline = Date.now() + 20_000; ;) {
       const batch = await emulator.pull(running().events.subscription, 500);
       for (const m of batch) events.push(JSON.parse(Buffer.from(m.message.data, 'base64').toString('utf8')));
-      // Sorted by sequence, each rollout goes through its phases in the order they happened.
-      lastOf.clear();
-      for (const e of [...events].sort((x, y) => x.sequence.localeCompare(y.sequence))) {
-        if (e.subject) lastOf.set(e.subject, e.type);
-      }
       if (batch.length > 0) continue;
-      if (caughtUp() || Date.now() > deadline) break;
+      if (caughtUp(lastEvents()) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const types = new Set(events.map((e) => e.type));
@@ -300,6 +302,7 @@ describe('the local stack (npm start) runs a release from Cloud Build to Cloud R
       expect(types, type).toContain(type);
     }
     // Each rollout's events, in sequence, end where it ended.
+    const lastOf = lastEvents();
     for (const doc of rollouts.docs) {
       expect(lastOf.get(doc.id), doc.id).toBe(`runway.rollout.${String(doc.get('phase'))}`);
     }

@@ -51,16 +51,12 @@ function testable(k: number, n: number, theta0: number): boolean {
  * when nothing was counted or θ0 is 0 or 1. Fractional counts are accepted (the formula does not need integers).
  */
 export function logEvidenceAbove(k: number, n: number, theta0: number): number {
-  if (!testable(k, n, theta0)) return 0;
-  const odds0 = theta0 / (1 - theta0);
-  return logMeanExp(ODDS_GRID.map((m) => logLikelihoodRatio(k, n, fromOdds(odds0 * m), theta0)));
+  return logEvidenceOf(alternativesOverCells([{ k, n, theta0, weight: 1 }], 'above'));
 }
 
 /** log e-value that the event probability is below `theta0`, from `k` events in `n` trials (see {@link logEvidenceAbove}). */
 export function logEvidenceBelow(k: number, n: number, theta0: number): number {
-  if (!testable(k, n, theta0)) return 0;
-  const odds0 = theta0 / (1 - theta0);
-  return logMeanExp(ODDS_GRID.map((m) => logLikelihoodRatio(k, n, fromOdds(odds0 / m), theta0)));
+  return logEvidenceOf(alternativesOverCells([{ k, n, theta0, weight: 1 }], 'below'));
 }
 
 /** One group of trials (say, one minute): `k` events of `n`, null probability `theta0`, evidence weighted by `weight`. */
@@ -109,14 +105,6 @@ export function alternativesOverCells(cells: readonly Cell[], direction: 'above'
     }
     return total;
   });
-}
-
-/**
- * log e-value over several cells (see {@link alternativesOverCells}): the mixture over the grid of alternatives of
- * the product of the cells' weighted likelihood ratios.
- */
-export function logEvidenceOverCells(cells: readonly Cell[], direction: 'above' | 'below'): number {
-  return logEvidenceOf(alternativesOverCells(cells, direction));
 }
 
 /**

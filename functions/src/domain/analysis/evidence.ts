@@ -23,7 +23,7 @@
  * than the nulls allow: that is the sequential tests' false rollback rate, `1 − analysis.sequential.confidence`.
  */
 import type { Millis } from '../rollout.js';
-import { addAlternatives, logMeanExp, ODDS_GRID, type Alternatives } from './evalues.js';
+import { addAlternatives, logMeanExp, NO_ALTERNATIVES, ODDS_GRID, type Alternatives } from './evalues.js';
 import { RELATIVE_THRESHOLDS_MS } from './thresholds.js';
 import type { HarmEvidence } from './windowEvidence.js';
 
@@ -149,10 +149,7 @@ function familyLogE(segments: readonly EvidenceSegment[], j: number, family: Fam
 
 /** The segments' log likelihood ratios added up, alternative by alternative. */
 function product(segments: readonly Alternatives[]): Alternatives {
-  return segments.reduce(
-    (total, s) => addAlternatives(total, s),
-    ODDS_GRID.map(() => 0),
-  );
+  return segments.reduce(addAlternatives, NO_ALTERNATIVES);
 }
 
 /** The combined evidence (module comment) over the segments. */

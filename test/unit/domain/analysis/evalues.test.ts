@@ -8,7 +8,8 @@ import {
   designWeight,
   logEvidenceAbove,
   logEvidenceBelow,
-  logEvidenceOverCells,
+  logEvidenceOf,
+  alternativesOverCells,
   logLikelihoodRatio,
   logMeanExp,
   ODDS_GRID,
@@ -51,12 +52,14 @@ describe('evalues: valid e-values', () => {
     let sum = 0;
     for (let k1 = 0; k1 <= n1; k1++) {
       for (let k2 = 0; k2 <= n2; k2++) {
-        const logE = logEvidenceOverCells(
-          [
-            { k: k1, n: n1, theta0: t1, weight: 1 },
-            { k: k2, n: n2, theta0: t2, weight: 1 },
-          ],
-          'above',
+        const logE = logEvidenceOf(
+          alternativesOverCells(
+            [
+              { k: k1, n: n1, theta0: t1, weight: 1 },
+              { k: k2, n: n2, theta0: t2, weight: 1 },
+            ],
+            'above',
+          ),
         );
         sum += Math.exp(logPmf(k1, n1, t1) + logPmf(k2, n2, t2) + logE);
       }
@@ -90,7 +93,7 @@ describe('evalues: shapes the judge relies on', () => {
     expect(logEvidenceAbove(0, 0, 0.1)).toBe(0);
     expect(logEvidenceAbove(3, 10, 0)).toBe(0);
     expect(logEvidenceBelow(3, 10, 1)).toBe(0);
-    expect(logEvidenceOverCells([], 'above')).toBe(0);
+    expect(logEvidenceOf(alternativesOverCells([], 'above'))).toBe(0);
   });
 
   it('the grid runs from 25% more to 300 times the null odds', () => {
